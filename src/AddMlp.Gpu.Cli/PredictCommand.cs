@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Text.Json;
+using AddMlp.Gpu;
+
+namespace AddMlp.Gpu.Cli;
+
+/// <summary>`addmlp predict A B [A B ...]`: the saved model's sum for each pair, one per line on stdout.</summary>
+public static class PredictCommand
+{
+    public static Command Create()
+    {
+        var numbers = new Argument<string[]>("numbers")
+        {
+            Description = "Pairs of numbers to add: A B [A B ...]",
+            Arity = ArgumentArity.OneOrMore,
+            HelpName = "A B",
+        };
+        numbers.Validators.Add(result =>
+        {
+            string[] values = result.GetValueOrDefault<string[]>() ?? [];
+            string? bad = values.FirstOrDefault(v => !Numbers.TryParseFinite(v, out _));
+            if (bad is not null)
+                result.AddError($"'{bad}' is not a finite number; give pairs of numbers, e.g. addmlp predict 0.3 0.5");
+            else if (values.Length % 2 != 0)
+                result.AddError($"predict takes pairs of numbers, got {values.Length}; e.g. addmlp predict 0.3 0.5");
+        });
+        Option<string> model = CommonOptions.ModelPath("The model file to use (written by addmlp train)");
+        Option<string> device = CommonOptions.Device("cpu", "Where to run the model: cpu (default: faster than starting a GPU for a few pairs), auto, cuda or cuda:N");
+        var json = new Option<bool>("--json") { Description = "Print the results as a JSON array of {a, b, sum}" };
+
+        var command = new Command("predict", "Add pairs of numbers with a trained model: addmlp predict 0.3 0.5 prints ~0.8.")
+        {
+            numbers, model, device, json,
+        };
+        command.SetAction(parse =>
+        {
+            var values = parse.GetValue(numbers)!.Select(v => { Numbers.TryParseFinite(v, out double d); return d; }).ToArray();
+            var pairs = Enumerable.Range(0, values.Length / 2).Select(i => (values[2 * i], values[2 * i + 1])).ToArray();
+
+            ModelDocument doc = ModelFile.Load(parse.GetValue(model)!);
+            float[] sums = Predictor.Predict(doc, pairs, Devices.Resolve(parse.GetValue(device)!));
+
+            if (parse.GetValue(json))
+            {
+                var rows = pairs.Select((p, i) => new { a = p.Item1, b = p.Item2, sum = sums[i] });
+                Console.Out.WriteLine(JsonSerializer.Serialize(rows));
+            }
+            else
+            {
+                foreach (float sum in sums)
+                    Console.Out.WriteLine(Numbers.Exact(sum));
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

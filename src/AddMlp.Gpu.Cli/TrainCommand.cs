@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Globalization;
+using AddMlp.Gpu;
+
+namespace AddMlp.Gpu.Cli;
+
+/// <summary>`addmlp train`: learn addition, print the tutorial's progress and a summary, write the model and loss curve.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var defaults = new TrainOptions();
+        Option<string> device = CommonOptions.Device(defaults.Device, "Where to train: auto (CUDA if available, else CPU), cpu, cuda or cuda:N");
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => defaults.LearningRate, HelpName = "RATE" };
+        lr.Validators.Add(r =>
+        {
+            double value = r.GetValueOrDefault<double>();
+            if (!double.IsFinite(value) || value <= 0)
+                r.AddError($"--lr must be a finite number above 0, got {value.ToString(CultureInfo.InvariantCulture)}");
+        });
+        Option<int> epochs = CommonOptions.AtLeast("--epochs", defaults.Epochs, 1, "Full-batch training epochs");
+        var seed = new Option<long>("--seed") { Description = "Seed for the data and the initial weights", DefaultValueFactory = _ => defaults.Seed, HelpName = "N" };
+        Option<int> samples = CommonOptions.AtLeast("--samples", defaults.Samples, 1, "Training pairs, uniform in [0, 1)");
+        Option<int> logEvery = CommonOptions.AtLeast("--log-every", defaults.LogEvery, 1, "Print the loss every N epochs (epoch 1, 1+N, ...)");
+        Option<string> model = CommonOptions.ModelPath("Where to write the model (JSON)");
+        var lossCurve = new Option<string>("--loss-curve") { Description = "Where to write every epoch's loss (JSON)", DefaultValueFactory = _ => LossCurveFile.DefaultPath, HelpName = "PATH" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors" };
+
+        var command = new Command("train", "Train the network to add two numbers; writes the model and the loss curve.")
+        {
+            device, lr, epochs, seed, samples, logEvery, model, lossCurve, quiet,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            var options = new TrainOptions
+            {
+                Device = parse.GetValue(device)!,
+                LearningRate = parse.GetValue(lr),
+                Epochs = parse.GetValue(epochs),
+                Seed = parse.GetValue(seed),
+                Samples = parse.GetValue(samples),
+                LogEvery = parse.GetValue(logEvery),
+            };
+            return Task.FromResult(Run(options, parse.GetValue(model)!, parse.GetValue(lossCurve)!, parse.GetValue(quiet), cancellation));
+        });
+        return command;
+    }
+
+    private static int Run(TrainOptions options, string modelPath, string lossCurvePath, bool quiet, CancellationToken cancellation)
+    {
+        CheckWritable(modelPath, "--model");
+        CheckWritable(lossCurvePath, "--loss-curve");
+        if (Path.GetFullPath(modelPath) == Path.GetFullPath(lossCurvePath))
+            throw new UsageException($"--model and --loss-curve both name '{modelPath}': give them different paths");
+
+        TrainResult result = Trainer.Train(options, quiet ? null : new EpochLogPrinter(Console.Error), cancellation);
+
+        ModelFile.Save(modelPath, ModelDocument.From(result));
+        LossCurveFile.Save(lossCurvePath, LossCurveDocument.From(result));
+
+        if (!quiet)
+            PrintSummary(result, modelPath, lossCurvePath);
+        if (result.Status == TrainStatus.Interrupted)
+        {
+            Console.Error.WriteLine($"addmlp: interrupted after epoch {result.EpochsRun} of {options.Epochs}; wrote the model and loss curve so far (status \"interrupted\")");
+            return ExitCodes.Interrupted;
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static void PrintSummary(TrainResult result, string modelPath, string lossCurvePath)
+    {
+        TextWriter o = Console.Out;
+        o.WriteLine($"device:     {result.Device.Name} ({result.Device.Reason})");
+        o.WriteLine($"final loss: {Numbers.Loss(result.FinalLoss)} (epoch {result.EpochsRun})");
+        if (result.Options.Architecture.Hidden.Count == 0)
+        {
+            float[] w = result.StateDict["0.weight"].Values;
+            float b = result.StateDict["0.bias"].Values[0];
+            o.WriteLine($"learned:    weight [{Numbers.Exact(w[0])}, {Numbers.Exact(w[1])}], bias {Numbers.Exact(b)} (exact addition: [1, 1], 0)");
+        }
+        o.WriteLine($"elapsed:    {result.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms");
+        o.WriteLine($"wrote:      {modelPath}, {lossCurvePath}");
+    }
+
+    /// <summary>Fails before training, not after, when an output path cannot be written.</summary>
+    private static void CheckWritable(string path, string option)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new UsageException($"{option} needs a file path");
+        if (Directory.Exists(path))
+            throw new UsageException($"{option} '{path}' is a directory; give a file path");
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !Directory.Exists(folder))
+            throw new UsageException($"{option} '{path}': folder '{folder}' does not exist; create it first");
+    }
+}

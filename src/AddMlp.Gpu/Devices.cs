@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+using TorchSharp;
+
+namespace AddMlp.Gpu;
+
+/// <summary>Resolves auto / cpu / cuda / cuda:N to a device, and explains why CUDA is unavailable.</summary>
+public static partial class Devices
+{
+    /// <summary>True for the device names addmlp accepts: auto, cpu, cuda, cuda:N.</summary>
+    public static bool IsValidName(string requested) => DeviceName().IsMatch(requested);
+
+    /// <summary>
+    /// auto: CUDA when available, else the CPU (the reason says which and why).
+    /// cuda / cuda:N: that GPU, or <see cref="DeviceUnavailableException"/> saying why not.
+    /// </summary>
+    public static ResolvedDevice Resolve(string requested)
+    {
+        Match m = DeviceName().Match(requested);
+        if (!m.Success)
+            throw new ArgumentException($"unknown device '{requested}': use auto, cpu, cuda or cuda:N", nameof(requested));
+
+        if (requested == "cpu")
+            return new ResolvedDevice("cpu", "requested");
+
+        NativeRuntime.EnsureLoaded();
+        string? whyNot = WhyCudaUnavailable();
+        if (requested == "auto")
+        {
+            return whyNot is null
+                ? new ResolvedDevice("cuda:0", $"auto; CUDA available, {torch.cuda.device_count()} device(s)")
+                : new ResolvedDevice("cpu", $"auto; CUDA unavailable: {whyNot}");
+        }
+
+        if (whyNot is not null)
+            throw new DeviceUnavailableException($"--device {requested}: CUDA is unavailable: {whyNot}; {Remedy()}");
+
+        int index = m.Groups["index"].Success ? int.Parse(m.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        int count = torch.cuda.device_count();
+        if (index >= count)
+            throw new DeviceUnavailableException($"--device {requested}: no such GPU; this machine has {count} CUDA device(s) (cuda:0 to cuda:{count - 1})");
+        return new ResolvedDevice($"cuda:{index}", "requested");
+    }
+
+    /// <summary>Null when CUDA can be used; otherwise the reason it cannot, in a few words.</summary>
+    public static string? WhyCudaUnavailable()
+    {
+        if (NativeRuntime.Backend == "cpu")
+            return "this build uses the CPU-only libtorch (TorchBackend=cpu)";
+        if (OperatingSystem.IsLinux() && !File.Exists("/proc/driver/nvidia/version"))
+            return "no NVIDIA driver is loaded (/proc/driver/nvidia/version is missing)";
+        NativeRuntime.EnsureLoaded();
+        if (!torch.cuda.is_available())
+            return "libtorch reports no usable CUDA device (is this a CUDA build of libtorch, and does the driver support its CUDA version?)";
+        return null;
+    }
+
+    private static string Remedy() => NativeRuntime.Backend == "cpu"
+        ? "build with -p:TorchBackend=cuda on a machine with an NVIDIA driver, or use --device cpu"
+        : "use --device cpu (or auto, which falls back to the CPU)";
+
+    [GeneratedRegex(@"^(auto|cpu|cuda(:(?<index>[0-9]{1,3}))?)$")]
+    private static partial Regex DeviceName();
+}

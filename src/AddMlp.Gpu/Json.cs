@@ -1,0 +1,24 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AddMlp.Gpu;
+
+/// <summary>The JSON settings of every file addmlp writes: snake_case names, indented, floats in shortest round-trip form.</summary>
+internal static class Json
+{
+    /// <summary>Files nest four levels deep; anything deeper is not ours.</summary>
+    public const int MaxDepth = 16;
+
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null, // state_dict keys stay as PyTorch names them ("0.weight")
+        WriteIndented = true,
+        MaxDepth = MaxDepth,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        Converters = { new InlineArrayConverter<float>(), new InlineArrayConverter<long>() },
+    };
+}

@@ -1,0 +1,11 @@
+namespace AddMlp.Gpu;
+
+/// <summary>How a training run ended; written to both files as "status".</summary>
+public enum TrainStatus
+{
+    /// <summary>All requested epochs ran.</summary>
+    Completed,
+
+    /// <summary>Stopped early at the caller's request (Ctrl+C); the last full epoch is kept.</summary>
+    Interrupted,
+}
