@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using AddMlp.Gpu;
 
 namespace AddMlp.Gpu.Cli;
@@ -30,16 +31,37 @@ public static class CommonOptions
         HelpName = "PATH",
     };
 
-    /// <summary>A positive whole number (epochs, samples, ...): anything below <paramref name="min"/> is a usage error.</summary>
-    public static Option<int> AtLeast(string name, int defaultValue, int min, string description, string helpName = "N")
-    {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue, HelpName = helpName };
-        option.Validators.Add(result =>
+    /// <summary>A whole number of at least <paramref name="min"/> (epochs, samples, ...); anything else is a usage error.</summary>
+    public static Option<int> AtLeast(string name, int defaultValue, int min, string description, string helpName = "N") =>
+        new(name)
         {
-            int value = result.GetValueOrDefault<int>();
-            if (value < min)
-                result.AddError($"{name} must be at least {min}, got {value}");
-        });
-        return option;
-    }
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = helpName,
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Single().Value;
+                if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+                    result.AddError($"{name} must be a whole number, got '{text}'");
+                else if (value < min)
+                    result.AddError($"{name} must be at least {min}, got {value}");
+                return value;
+            },
+        };
+
+    /// <summary>A finite number above zero (learning rates, ...); anything else is a usage error.</summary>
+    public static Option<double> Positive(string name, double defaultValue, string description, string helpName) =>
+        new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = helpName,
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Single().Value;
+                if (!Numbers.TryParseFinite(text, out double value) || value <= 0)
+                    result.AddError($"{name} must be a finite number above 0, got '{text}'");
+                return value;
+            },
+        };
 }

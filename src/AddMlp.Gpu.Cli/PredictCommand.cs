@@ -12,7 +12,7 @@ public static class PredictCommand
         var numbers = new Argument<string[]>("numbers")
         {
             Description = "Pairs of numbers to add: A B [A B ...]",
-            Arity = ArgumentArity.OneOrMore,
+            Arity = ArgumentArity.ZeroOrMore,
             HelpName = "A B",
         };
         numbers.Validators.Add(result =>
@@ -34,7 +34,10 @@ public static class PredictCommand
         };
         command.SetAction(parse =>
         {
-            var values = parse.GetValue(numbers)!.Select(v => { Numbers.TryParseFinite(v, out double d); return d; }).ToArray();
+            string[] words = parse.GetValue(numbers) ?? [];
+            if (words.Length == 0)
+                throw new UsageException("predict needs pairs of numbers to add, e.g. addmlp predict 0.3 0.5");
+            var values = words.Select(v => { Numbers.TryParseFinite(v, out double d); return d; }).ToArray();
             var pairs = Enumerable.Range(0, values.Length / 2).Select(i => (values[2 * i], values[2 * i + 1])).ToArray();
 
             ModelDocument doc = ModelFile.Load(parse.GetValue(model)!);

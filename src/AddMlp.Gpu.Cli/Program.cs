@@ -18,7 +18,7 @@ if (args.Length == 0)
 if (parse.Errors.Count > 0)
 {
     // One line: the most specific error (an unknown word explains "command not provided").
-    ParseError error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+    var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
     string command = parse.CommandResult.Command == root ? "addmlp" : $"addmlp {parse.CommandResult.Command.Name}";
     Console.Error.WriteLine($"addmlp: {error.Message.TrimEnd('.')}. See '{command} --help'.");
     return ExitCodes.BadInput;

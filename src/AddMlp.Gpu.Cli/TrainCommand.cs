@@ -11,15 +11,16 @@ public static class TrainCommand
     {
         var defaults = new TrainOptions();
         Option<string> device = CommonOptions.Device(defaults.Device, "Where to train: auto (CUDA if available, else CPU), cpu, cuda or cuda:N");
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => defaults.LearningRate, HelpName = "RATE" };
-        lr.Validators.Add(r =>
-        {
-            double value = r.GetValueOrDefault<double>();
-            if (!double.IsFinite(value) || value <= 0)
-                r.AddError($"--lr must be a finite number above 0, got {value.ToString(CultureInfo.InvariantCulture)}");
-        });
+        Option<double> lr = CommonOptions.Positive("--lr", defaults.LearningRate, "Adam learning rate", "RATE");
         Option<int> epochs = CommonOptions.AtLeast("--epochs", defaults.Epochs, 1, "Full-batch training epochs");
         var seed = new Option<long>("--seed") { Description = "Seed for the data and the initial weights", DefaultValueFactory = _ => defaults.Seed, HelpName = "N" };
+        seed.CustomParser = result =>
+        {
+            string text = result.Tokens.Single().Value;
+            if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
+                result.AddError($"--seed must be a whole number, got '{text}'");
+            return value;
+        };
         Option<int> samples = CommonOptions.AtLeast("--samples", defaults.Samples, 1, "Training pairs, uniform in [0, 1)");
         Option<int> logEvery = CommonOptions.AtLeast("--log-every", defaults.LogEvery, 1, "Print the loss every N epochs (epoch 1, 1+N, ...)");
         Option<string> model = CommonOptions.ModelPath("Where to write the model (JSON)");

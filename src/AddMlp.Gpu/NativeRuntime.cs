@@ -97,7 +97,7 @@ public static partial class NativeRuntime
         string detail = LoaderDetail(loaderMessage);
         return new NativeRuntimeException(
             $"cannot load {name}: {detail}",
-            "rebuild addmlp (scripts/addmlp does it) and run scripts/bootstrap; `addmlp info` shows what was found.",
+            "rebuild addmlp (scripts/addmlp does it) and run scripts/bootstrap.",
             inner);
     }
 
