@@ -6,8 +6,13 @@ namespace AddMlp.Gpu.Cli;
 public static class Numbers
 {
     /// <summary>The tutorial's loss format, Python's "{:.3e}": 1.198e+00.</summary>
-    public static string Loss(float value) =>
-        float.IsFinite(value) ? value.ToString("0.000e+00", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture).ToLowerInvariant();
+    public static string Loss(float value) => value switch
+    {
+        float.NaN => "nan",
+        float.PositiveInfinity => "inf",
+        float.NegativeInfinity => "-inf",
+        _ => value.ToString("0.000e+00", CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Shortest form that reads back to the same float.</summary>
     public static string Exact(float value) => value.ToString(CultureInfo.InvariantCulture);

@@ -7,7 +7,7 @@ namespace AddMlp.Gpu.Cli;
 /// <summary>`addmlp predict A B [A B ...]`: the saved model's sum for each pair, one per line on stdout.</summary>
 public static class PredictCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var numbers = new Argument<string[]>("numbers")
         {
@@ -19,8 +19,11 @@ public static class PredictCommand
         {
             string[] values = result.GetValueOrDefault<string[]>() ?? [];
             string? bad = values.FirstOrDefault(v => !Numbers.TryParseFinite(v, out _));
+            string? huge = values.FirstOrDefault(v => Numbers.TryParseFinite(v, out double d) && Math.Abs(d) > float.MaxValue);
             if (bad is not null)
                 result.AddError($"'{bad}' is not a finite number; give pairs of numbers, e.g. addmlp predict 0.3 0.5");
+            else if (huge is not null)
+                result.AddError($"'{huge}' is beyond float32's range (about ±3.4e38), which the model computes in");
             else if (values.Length % 2 != 0)
                 result.AddError($"predict takes pairs of numbers, got {values.Length}; e.g. addmlp predict 0.3 0.5");
         });
@@ -40,18 +43,25 @@ public static class PredictCommand
             var values = words.Select(v => { Numbers.TryParseFinite(v, out double d); return d; }).ToArray();
             var pairs = Enumerable.Range(0, values.Length / 2).Select(i => (values[2 * i], values[2 * i + 1])).ToArray();
 
-            ModelDocument doc = ModelFile.Load(parse.GetValue(model)!);
+            string modelPath = parse.GetValue(model)!;
+            ModelDocument doc = ModelFile.Load(modelPath);
             float[] sums = Predictor.Predict(doc, pairs, Devices.Resolve(parse.GetValue(device)!));
+            int overflow = Array.FindIndex(sums, s => !float.IsFinite(s));
+            if (overflow >= 0)
+            {
+                var (a, b) = pairs[overflow];
+                throw new UsageException($"model '{modelPath}' gives {Numbers.Exact(sums[overflow])} for ({a}, {b}): the inputs or the model's weights are too large for float32");
+            }
 
             if (parse.GetValue(json))
             {
                 var rows = pairs.Select((p, i) => new { a = p.Item1, b = p.Item2, sum = sums[i] });
-                Console.Out.WriteLine(JsonSerializer.Serialize(rows));
+                context.Out.WriteLine(JsonSerializer.Serialize(rows));
             }
             else
             {
                 foreach (float sum in sums)
-                    Console.Out.WriteLine(Numbers.Exact(sum));
+                    context.Out.WriteLine(Numbers.Exact(sum));
             }
             return ExitCodes.Ok;
         });

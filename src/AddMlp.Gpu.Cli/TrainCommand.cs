@@ -7,7 +7,7 @@ namespace AddMlp.Gpu.Cli;
 /// <summary>`addmlp train`: learn addition, print the tutorial's progress and a summary, write the model and loss curve.</summary>
 public static class TrainCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var defaults = new TrainOptions();
         Option<string> device = CommonOptions.Device(defaults.Device, "Where to train: auto (CUDA if available, else CPU), cpu, cuda or cuda:N");
@@ -31,7 +31,7 @@ public static class TrainCommand
         {
             device, lr, epochs, seed, samples, logEvery, model, lossCurve, quiet,
         };
-        command.SetAction((parse, cancellation) =>
+        command.SetAction((parse, _) =>
         {
             var options = new TrainOptions
             {
@@ -42,36 +42,44 @@ public static class TrainCommand
                 Samples = parse.GetValue(samples),
                 LogEvery = parse.GetValue(logEvery),
             };
-            return Task.FromResult(Run(options, parse.GetValue(model)!, parse.GetValue(lossCurve)!, parse.GetValue(quiet), cancellation));
+            return Task.FromResult(Run(context, options, parse.GetValue(model)!, parse.GetValue(lossCurve)!, parse.GetValue(quiet)));
         });
         return command;
     }
 
-    private static int Run(TrainOptions options, string modelPath, string lossCurvePath, bool quiet, CancellationToken cancellation)
+    private static int Run(CliContext context, TrainOptions options, string modelPath, string lossCurvePath, bool quiet)
     {
-        CheckWritable(modelPath, "--model");
-        CheckWritable(lossCurvePath, "--loss-curve");
+        OutputPath.CheckWritable(modelPath, "--model");
+        OutputPath.CheckWritable(lossCurvePath, "--loss-curve");
         if (Path.GetFullPath(modelPath) == Path.GetFullPath(lossCurvePath))
             throw new UsageException($"--model and --loss-curve both name '{modelPath}': give them different paths");
 
-        TrainResult result = Trainer.Train(options, quiet ? null : new EpochLogPrinter(Console.Error), cancellation);
+        TrainResult result = Trainer.Train(options, quiet ? null : new EpochLogPrinter(context.Err), context.Interrupt);
+
+        if (result.Status == TrainStatus.Diverged)
+        {
+            // The weights are useless: keep whatever model file was there, but show how the loss went.
+            LossCurveFile.Save(lossCurvePath, LossCurveDocument.From(result));
+            string kept = File.Exists(modelPath) ? $"the previous {modelPath} is kept" : "no model written";
+            context.Err.WriteLine($"addmlp: training diverged at epoch {result.EpochsRun} (loss = {Numbers.Loss(result.FinalLoss)}); try a smaller --lr ({kept}; loss curve in {lossCurvePath})");
+            return ExitCodes.RunFailed;
+        }
 
         ModelFile.Save(modelPath, ModelDocument.From(result));
         LossCurveFile.Save(lossCurvePath, LossCurveDocument.From(result));
 
         if (!quiet)
-            PrintSummary(result, modelPath, lossCurvePath);
+            PrintSummary(context.Out, result, modelPath, lossCurvePath);
         if (result.Status == TrainStatus.Interrupted)
         {
-            Console.Error.WriteLine($"addmlp: interrupted after epoch {result.EpochsRun} of {options.Epochs}; wrote the model and loss curve so far (status \"interrupted\")");
+            context.Err.WriteLine($"addmlp: interrupted after epoch {result.EpochsRun} of {options.Epochs}; wrote the model and loss curve so far (status \"interrupted\")");
             return ExitCodes.Interrupted;
         }
         return ExitCodes.Ok;
     }
 
-    private static void PrintSummary(TrainResult result, string modelPath, string lossCurvePath)
+    private static void PrintSummary(TextWriter o, TrainResult result, string modelPath, string lossCurvePath)
     {
-        TextWriter o = Console.Out;
         o.WriteLine($"device:     {result.Device.Name} ({result.Device.Reason})");
         o.WriteLine($"final loss: {Numbers.Loss(result.FinalLoss)} (epoch {result.EpochsRun})");
         if (result.Options.Architecture.Hidden.Count == 0)
@@ -82,17 +90,5 @@ public static class TrainCommand
         }
         o.WriteLine($"elapsed:    {result.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms");
         o.WriteLine($"wrote:      {modelPath}, {lossCurvePath}");
-    }
-
-    /// <summary>Fails before training, not after, when an output path cannot be written.</summary>
-    private static void CheckWritable(string path, string option)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-            throw new UsageException($"{option} needs a file path");
-        if (Directory.Exists(path))
-            throw new UsageException($"{option} '{path}' is a directory; give a file path");
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null && !Directory.Exists(folder))
-            throw new UsageException($"{option} '{path}': folder '{folder}' does not exist; create it first");
     }
 }

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace AddMlp.Gpu;
 
 /// <summary>The JSON settings of every file addmlp writes: snake_case names, indented, floats in shortest round-trip form.</summary>
-internal static class Json
+public static class Json
 {
     /// <summary>Files nest four levels deep; anything deeper is not ours.</summary>
     public const int MaxDepth = 16;
@@ -14,6 +14,7 @@ internal static class Json
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null, // state_dict keys stay as PyTorch names them ("0.weight")
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // files are read by people too: no \u002B for +
         MaxDepth = MaxDepth,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         RespectNullableAnnotations = true,

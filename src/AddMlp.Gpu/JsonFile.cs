@@ -47,9 +47,19 @@ internal static class JsonFile
         }
     }
 
+    /// <summary>The parser's message cut to its first sentence, on one line, with no control characters and not too long.</summary>
     private static string FirstSentence(string message)
     {
-        int cut = message.IndexOf(". ", StringComparison.Ordinal);
-        return cut < 0 ? message.TrimEnd('.') : message[..cut];
+        int cut = message.IndexOfAny(['\n', '\r']);
+        if (cut >= 0)
+            message = message[..cut];
+        foreach (string end in new[] { " Path: ", ". " })
+        {
+            cut = message.IndexOf(end, StringComparison.Ordinal);
+            if (cut >= 0)
+                message = message[..cut];
+        }
+        message = new string(message.Select(c => char.IsControl(c) ? '?' : c).ToArray()).TrimEnd('.');
+        return message.Length <= 160 ? message : message[..157] + "...";
     }
 }

@@ -8,4 +8,7 @@ public enum TrainStatus
 
     /// <summary>Stopped early at the caller's request (Ctrl+C); the last full epoch is kept.</summary>
     Interrupted,
+
+    /// <summary>The loss became NaN or infinite; the weights are useless and are not saved.</summary>
+    Diverged,
 }

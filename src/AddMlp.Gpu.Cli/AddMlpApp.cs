@@ -1,0 +1,61 @@
+using System.CommandLine;
+using AddMlp.Gpu;
+
+namespace AddMlp.Gpu.Cli;
+
+/// <summary>addmlp's commands: parse, run one, turn every failure into one line on stderr and a documented exit code.</summary>
+public static class AddMlpApp
+{
+    public static RootCommand CreateRoot(CliContext context) =>
+        new("addmlp: train a small neural network to add two numbers, on a CUDA GPU or the CPU (TorchSharp).")
+        {
+            TrainCommand.Create(context),
+            PredictCommand.Create(context),
+            InfoCommand.Create(context),
+        };
+
+    public static async Task<int> RunAsync(string[] args, CliContext context)
+    {
+        RootCommand root = CreateRoot(context);
+        ParseResult parse = root.Parse(args);
+        if (args.Length == 0)
+        {
+            context.Err.WriteLine("addmlp: no command given: try 'addmlp train', then 'addmlp predict 0.3 0.5'. See 'addmlp --help'.");
+            return ExitCodes.BadInput;
+        }
+        if (parse.Errors.Count > 0)
+        {
+            // One line: the most specific error (an unknown word explains "command not provided").
+            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            string command = parse.CommandResult.Command == root ? "addmlp" : $"addmlp {parse.CommandResult.Command.Name}";
+            context.Err.WriteLine($"addmlp: {error.Message.TrimEnd('.')}. See '{command} --help'.");
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            var invocation = new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null, // Interruption handles signals
+                Output = context.Out,
+                Error = context.Err,
+            };
+            return await parse.InvokeAsync(invocation);
+        }
+        catch (Exception e)
+        {
+            (int code, string message) = e switch
+            {
+                UsageException or ModelFileException or TrainingTooLargeException => (ExitCodes.BadInput, e.Message),
+                DeviceUnavailableException => (ExitCodes.Environment, e.Message),
+                NativeRuntimeException n => (ExitCodes.Environment, $"{n.Problem}{Environment.NewLine}  fix: {n.Fix}"),
+                OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
+                IOException or UnauthorizedAccessException => (ExitCodes.RunFailed, $"I/O error: {e.Message}"),
+                _ => (ExitCodes.RunFailed, $"unexpected error: {e.GetType().Name}: {e.Message}"),
+            };
+            context.Err.WriteLine($"addmlp: {message}");
+            return code;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using TorchSharp;
+
+namespace AddMlp.Gpu;
+
+/// <summary>What addmlp runs on: versions, backend, native runtime, CUDA, GPUs, threads, libstdc++. For `addmlp info`.</summary>
+public sealed record EnvironmentReport
+{
+    public required string Addmlp { get; init; }
+    public required string Torchsharp { get; init; }
+    /// <summary>The libtorch package bundled with this build (e.g. "libtorch-cpu-linux-x64 2.10.0"), or null for TorchBackend=external.</summary>
+    public required string? LibtorchPackage { get; init; }
+    /// <summary>Where the loaded libtorch lives, when it could be loaded.</summary>
+    public required string? LibtorchPath { get; init; }
+    public required string Backend { get; init; }
+    public required bool NativeRuntimeLoaded { get; init; }
+    public required string? NativeRuntimeProblem { get; init; }
+    public required string? NativeRuntimeFix { get; init; }
+    public required bool CudaAvailable { get; init; }
+    public required string? CudaUnavailableReason { get; init; }
+    public required int CudaDevices { get; init; }
+    /// <summary>GPU models from the NVIDIA driver (/proc/driver/nvidia/gpus); TorchSharp has no API for names.</summary>
+    public required IReadOnlyList<string> Gpus { get; init; }
+    public required int? TorchThreads { get; init; }
+    public required int LogicalCores { get; init; }
+    public required string? Libstdcxx { get; init; }
+    public required bool? LibstdcxxHasGlibcxx3432 { get; init; }
+    public required string Os { get; init; }
+    public required string DefaultModel { get; init; }
+    public required string DefaultLossCurve { get; init; }
+
+    public static EnvironmentReport Collect()
+    {
+        NativeRuntimeException? failure = null;
+        try
+        {
+            NativeRuntime.EnsureLoaded();
+        }
+        catch (NativeRuntimeException e)
+        {
+            failure = e;
+        }
+        bool loaded = failure is null;
+        string? whyNoCuda = loaded ? Devices.WhyCudaUnavailable() : "the native runtime did not load";
+        (string? stdcxx, bool? hasSymbol) = LibStdCxx();
+
+        return new EnvironmentReport
+        {
+            Addmlp = typeof(EnvironmentReport).Assembly.GetName().Version?.ToString(3) ?? "unknown",
+            Torchsharp = NativeRuntime.TorchSharpVersion,
+            LibtorchPackage = BundledLibtorch(),
+            LibtorchPath = loaded ? LoadedLibrary("libtorch_cpu") : null,
+            Backend = NativeRuntime.Backend,
+            NativeRuntimeLoaded = loaded,
+            NativeRuntimeProblem = failure?.Problem,
+            NativeRuntimeFix = failure?.Fix,
+            CudaAvailable = whyNoCuda is null,
+            CudaUnavailableReason = whyNoCuda,
+            CudaDevices = whyNoCuda is null ? torch.cuda.device_count() : 0,
+            Gpus = NvidiaGpus(),
+            TorchThreads = loaded ? torch.get_num_threads() : null,
+            LogicalCores = Environment.ProcessorCount,
+            Libstdcxx = stdcxx,
+            LibstdcxxHasGlibcxx3432 = hasSymbol,
+            Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            DefaultModel = Path.GetFullPath(ModelFile.DefaultPath),
+            DefaultLossCurve = Path.GetFullPath(LossCurveFile.DefaultPath),
+        };
+    }
+
+    /// <summary>The libtorch-* package and version for this OS named in the app's deps.json, if one is bundled.</summary>
+    private static string? BundledLibtorch()
+    {
+        string deps = Path.Combine(AppContext.BaseDirectory, $"{System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name}.deps.json");
+        if (!File.Exists(deps))
+            return null;
+        string os = OperatingSystem.IsWindows() ? "-win-" : OperatingSystem.IsMacOS() ? "-osx-" : "-linux-";
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(deps));
+        return json.RootElement.TryGetProperty("libraries", out JsonElement libraries)
+            ? libraries.EnumerateObject().Select(p => p.Name)
+                .FirstOrDefault(n => n.StartsWith("libtorch-", StringComparison.Ordinal) && n.Contains(os, StringComparison.Ordinal))
+                ?.Replace('/', ' ')
+            : null;
+    }
+
+    /// <summary>The path of a loaded shared library whose file name starts with <paramref name="stem"/> (Linux: /proc/self/maps).</summary>
+    private static string? LoadedLibrary(string stem)
+    {
+        if (!OperatingSystem.IsLinux())
+            return null;
+        return File.ReadLines("/proc/self/maps")
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault())
+            .FirstOrDefault(path => path is not null && path.StartsWith('/') && Path.GetFileName(path).StartsWith(stem + ".", StringComparison.Ordinal));
+    }
+
+    private static (string? Path, bool? HasGlibcxx3432) LibStdCxx()
+    {
+        string? path = LoadedLibrary("libstdc++");
+        if (path is null || !File.Exists(path))
+            return (path, null);
+        byte[] content = File.ReadAllBytes(path);
+        return (path, content.AsSpan().IndexOf("GLIBCXX_3.4.32"u8) >= 0);
+    }
+
+    private static IReadOnlyList<string> NvidiaGpus()
+    {
+        const string root = "/proc/driver/nvidia/gpus";
+        if (!Directory.Exists(root))
+            return [];
+        return Directory.GetDirectories(root).Order()
+            .Select(dir => Path.Combine(dir, "information"))
+            .Where(File.Exists)
+            .Select(file => File.ReadLines(file).FirstOrDefault(l => l.StartsWith("Model:", StringComparison.Ordinal))?["Model:".Length..].Trim() ?? "unknown model")
+            .ToList();
+    }
+}

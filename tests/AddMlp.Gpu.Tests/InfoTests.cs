@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace AddMlp.Gpu.Tests;
+
+/// <summary>`addmlp info` tells what addmlp runs on.</summary>
+public sealed class InfoTests
+{
+    [Fact]
+    public void Info_reports_versions_backend_cuda_threads_and_the_libstdcxx_check()
+    {
+        using var dir = new TempDir();
+        CliResult result = Cli.Run(dir.Path, "info");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("TorchSharp      0.107.0", result.StdOut);
+        Assert.Contains("libtorch        libtorch-cpu-linux-x64 2.10.0", result.StdOut);
+        Assert.Contains("backend         cpu", result.StdOut);
+        Assert.Contains("native runtime  loaded", result.StdOut);
+        Assert.Contains("CUDA            unavailable: this build uses the CPU-only libtorch", result.StdOut);
+        Assert.Contains($"{Environment.ProcessorCount} logical cores", result.StdOut);
+        Assert.Contains("GLIBCXX_3.4.32 present", result.StdOut);
+        Assert.Contains($"model file      {Path.Combine(dir.Path, "addmlp-model.json")}", result.StdOut);
+    }
+
+    [Fact]
+    public void Info_json_is_machine_readable()
+    {
+        using var dir = new TempDir();
+        CliResult result = Cli.Run(dir.Path, "info", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using JsonDocument json = JsonDocument.Parse(result.StdOut);
+        JsonElement r = json.RootElement;
+        Assert.Equal("0.107.0", r.GetProperty("torchsharp").GetString());
+        Assert.Equal("cpu", r.GetProperty("backend").GetString());
+        Assert.True(r.GetProperty("native_runtime_loaded").GetBoolean());
+        Assert.False(r.GetProperty("cuda_available").GetBoolean());
+        Assert.Equal(0, r.GetProperty("cuda_devices").GetInt32());
+        Assert.True(r.GetProperty("torch_threads").GetInt32() >= 1);
+        Assert.True(r.GetProperty("libstdcxx_has_glibcxx3432").GetBoolean());
+    }
+}
