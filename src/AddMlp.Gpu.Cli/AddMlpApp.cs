@@ -11,6 +11,7 @@ public static class AddMlpApp
         {
             TrainCommand.Create(context),
             PredictCommand.Create(context),
+            EvalCommand.Create(context),
             InfoCommand.Create(context),
         };
 

@@ -6,5 +6,7 @@ namespace AddMlp.Gpu.Cli;
 public sealed class EpochLogPrinter(TextWriter writer) : IProgress<EpochLoss>
 {
     public void Report(EpochLoss value) =>
-        writer.WriteLine($"Epoch: {value.Epoch,-5} loss: {Numbers.Loss(value.Loss)}");
+        writer.WriteLine(value.ValLoss is double val
+            ? $"Epoch: {value.Epoch,-5} loss: {Numbers.Loss(value.Loss)}  val_loss: {Numbers.Loss(val)}"
+            : $"Epoch: {value.Epoch,-5} loss: {Numbers.Loss(value.Loss)}");
 }

@@ -23,7 +23,7 @@ public static class PredictCommand
             if (bad is not null)
                 result.AddError($"'{bad}' is not a finite number; give pairs of numbers, e.g. addmlp predict 0.3 0.5");
             else if (huge is not null)
-                result.AddError($"'{huge}' is beyond float32's range (about ±3.4e38), which the model computes in");
+                result.AddError($"'{huge}' is beyond float32's range (about ±3.4e38); inputs must be within it");
             else if (values.Length % 2 != 0)
                 result.AddError($"predict takes pairs of numbers, got {values.Length}; e.g. addmlp predict 0.3 0.5");
         });
@@ -45,12 +45,12 @@ public static class PredictCommand
 
             string modelPath = parse.GetValue(model)!;
             ModelDocument doc = ModelFile.Load(modelPath);
-            float[] sums = Predictor.Predict(doc, pairs, Devices.Resolve(parse.GetValue(device)!));
-            int overflow = Array.FindIndex(sums, s => !float.IsFinite(s));
+            double[] sums = Predictor.Predict(doc, pairs, Devices.Resolve(parse.GetValue(device)!));
+            int overflow = Array.FindIndex(sums, s => !double.IsFinite(s) || (doc.Dtype == "float32" && !float.IsFinite((float)s)));
             if (overflow >= 0)
             {
                 var (a, b) = pairs[overflow];
-                throw new UsageException($"model '{modelPath}' gives {Numbers.Exact(sums[overflow])} for ({a}, {b}): the inputs or the model's weights are too large for float32");
+                throw new UsageException($"model '{modelPath}' gives {Numbers.Exact(sums[overflow])} for ({a}, {b}): the inputs or the model's weights are too large for its dtype");
             }
 
             if (parse.GetValue(json))
@@ -60,7 +60,7 @@ public static class PredictCommand
             }
             else
             {
-                foreach (float sum in sums)
+                foreach (double sum in sums)
                     context.Out.WriteLine(Numbers.Exact(sum));
             }
             return ExitCodes.Ok;

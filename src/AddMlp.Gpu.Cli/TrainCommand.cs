@@ -7,13 +7,15 @@ namespace AddMlp.Gpu.Cli;
 /// <summary>`addmlp train`: learn addition, print the tutorial's progress and a summary, write the model and loss curve.</summary>
 public static class TrainCommand
 {
+    private const int MaxHiddenLayers = 64, MaxWidth = 65536;
+
     public static Command Create(CliContext context)
     {
-        var defaults = new TrainOptions();
-        Option<string> device = CommonOptions.Device(defaults.Device, "Where to train: auto (CUDA if available, else CPU), cpu, cuda or cuda:N");
-        Option<double> lr = CommonOptions.Positive("--lr", defaults.LearningRate, "Adam learning rate", "RATE");
-        Option<int> epochs = CommonOptions.AtLeast("--epochs", defaults.Epochs, 1, "Full-batch training epochs");
-        var seed = new Option<long>("--seed") { Description = "Seed for the data and the initial weights", DefaultValueFactory = _ => defaults.Seed, HelpName = "N" };
+        var d = new TrainOptions();
+        Option<string> device = CommonOptions.Device(d.Device, "Where to train: auto (CUDA if available, else CPU), cpu, cuda or cuda:N");
+        Option<double> lr = CommonOptions.Finite("--lr", d.LearningRate, Bounds.Positive, "Learning rate", "RATE");
+        Option<int> epochs = CommonOptions.AtLeast("--epochs", d.Epochs, 1, "Training epochs (passes over the data)");
+        var seed = new Option<long>("--seed") { Description = "Seed for the data, the initial weights and the shuffling", DefaultValueFactory = _ => d.Seed, HelpName = "N" };
         seed.CustomParser = result =>
         {
             string text = result.Tokens.Single().Value;
@@ -21,18 +23,58 @@ public static class TrainCommand
                 result.AddError($"--seed must be a whole number, got '{text}'");
             return value;
         };
-        Option<int> samples = CommonOptions.AtLeast("--samples", defaults.Samples, 1, "Training pairs, uniform in [0, 1)");
-        Option<int> logEvery = CommonOptions.AtLeast("--log-every", defaults.LogEvery, 1, "Print the loss every N epochs (epoch 1, 1+N, ...)");
+        Option<int> samples = CommonOptions.AtLeast("--samples", d.Samples, 1, "Training pairs (with --val-fraction, some are held out)");
+        Option<InputRange> range = CommonOptions.Range("--range", d.Range, "Training inputs are uniform in [LO, HI)");
+        Option<double> noise = CommonOptions.Finite("--noise", d.Noise, Bounds.NonNegative, "Standard deviation of Gaussian noise added to the training labels", "SIGMA");
+        var hidden = new Option<int[]>("--hidden")
+        {
+            Description = "Hidden layer widths, e.g. 16,16 (default: none, the tutorial's Linear(2, 1))",
+            DefaultValueFactory = _ => [],
+            HelpName = "W1,W2,...",
+            CustomParser = ParseHidden,
+        };
+        Option<string> activation = CommonOptions.OneOf("--activation", "relu", Architecture.Activations, "Activation between hidden layers");
+        Option<string> optimizer = CommonOptions.OneOf("--optimizer", d.Optimizer, Optimizers.Names, "Optimizer");
+        Option<double> momentum = CommonOptions.Finite("--momentum", d.Momentum, Bounds.Fraction, "Momentum (sgd only)", "M");
+        Option<double?> weightDecay = CommonOptions.OptionalFinite("--weight-decay", Bounds.NonNegative, "Weight decay (default: 0; 0.01 for adamw, as in PyTorch)", "WD");
+        Option<int?> batchSize = CommonOptions.OptionalWhole("--batch-size", 1, int.MaxValue, "Shuffled minibatches of N samples (default: the full batch)");
+        Option<string> dtype = CommonOptions.OneOf("--dtype", d.DType, TrainOptions.DTypes, "Floating-point type of the data and the network");
+        Option<double?> targetLoss = CommonOptions.OptionalFinite("--target-loss", Bounds.NonNegative, "Stop as soon as an epoch's loss is at or below X");
+        var valFraction = new Option<double>("--val-fraction")
+        {
+            Description = "Hold out this fraction of the samples for validation (0.1 when given without a value; default off)",
+            DefaultValueFactory = _ => 0,
+            HelpName = "F",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Single().Value;
+                if (!Numbers.TryParseFinite(text, out double value) || !Bounds.Fraction.Contains(value))
+                    result.AddError($"--val-fraction must be a finite number {Bounds.Fraction}, got '{text}'");
+                return value;
+            },
+        };
+        Option<int?> threads = CommonOptions.OptionalWhole("--threads", 1, 1024, "CPU threads for libtorch (default: libtorch's, one per core)");
+        Option<int> logEvery = CommonOptions.AtLeast("--log-every", d.LogEvery, 1, "Print the loss every N epochs (epoch 1, 1+N, ...)");
         Option<string> model = CommonOptions.ModelPath("Where to write the model (JSON)");
-        var lossCurve = new Option<string>("--loss-curve") { Description = "Where to write every epoch's loss (JSON)", DefaultValueFactory = _ => LossCurveFile.DefaultPath, HelpName = "PATH" };
+        var lossCurve = new Option<string>("--loss-curve") { Description = "Where to write the per-epoch losses (JSON)", DefaultValueFactory = _ => LossCurveFile.DefaultPath, HelpName = "PATH" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors" };
 
         var command = new Command("train", "Train the network to add two numbers; writes the model and the loss curve.")
         {
-            device, lr, epochs, seed, samples, logEvery, model, lossCurve, quiet,
+            device, lr, epochs, seed, samples, range, noise, hidden, activation, optimizer, momentum, weightDecay,
+            batchSize, dtype, targetLoss, valFraction, threads, logEvery, model, lossCurve, quiet,
         };
         command.SetAction((parse, _) =>
         {
+            int[] widths = parse.GetValue(hidden)!;
+            System.CommandLine.Parsing.OptionResult? activationGiven = parse.GetResult(activation);
+            if (widths.Length == 0 && activationGiven is { Implicit: false })
+                throw new UsageException("--activation applies between hidden layers: give --hidden too, e.g. --hidden 16,16 --activation tanh");
+            string optimizerName = parse.GetValue(optimizer)!;
+            if (optimizerName != "sgd" && parse.GetResult(momentum) is { Implicit: false })
+                throw new UsageException($"--momentum applies to --optimizer sgd, not {optimizerName}");
+
             var options = new TrainOptions
             {
                 Device = parse.GetValue(device)!,
@@ -40,11 +82,44 @@ public static class TrainCommand
                 Epochs = parse.GetValue(epochs),
                 Seed = parse.GetValue(seed),
                 Samples = parse.GetValue(samples),
+                Range = parse.GetValue(range),
+                Noise = parse.GetValue(noise),
+                Architecture = widths.Length == 0 ? Architecture.Linear : new Architecture(2, widths, parse.GetValue(activation), 1),
+                Optimizer = optimizerName,
+                Momentum = parse.GetValue(momentum),
+                WeightDecay = parse.GetValue(weightDecay),
+                BatchSize = parse.GetValue(batchSize),
+                DType = parse.GetValue(dtype)!,
+                TargetLoss = parse.GetValue(targetLoss),
+                // Given without a value, --val-fraction means 0.1 (the parser is not called for a missing value).
+                ValFraction = parse.GetResult(valFraction) is { Implicit: false, Tokens.Count: 0 } ? 0.1 : parse.GetValue(valFraction),
+                Threads = parse.GetValue(threads),
                 LogEvery = parse.GetValue(logEvery),
             };
+            if (options.ValFraction > 0 && options.ValidationSamples == 0)
+                throw new UsageException($"--val-fraction {options.ValFraction.ToString(CultureInfo.InvariantCulture)} of {options.Samples} samples holds out none: use more --samples or a larger fraction");
             return Task.FromResult(Run(context, options, parse.GetValue(model)!, parse.GetValue(lossCurve)!, parse.GetValue(quiet)));
         });
         return command;
+    }
+
+    private static int[] ParseHidden(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        string text = result.Tokens.Single().Value;
+        string[] parts = text.Split(',');
+        var widths = new List<int>();
+        foreach (string part in parts)
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int width) || width is < 1 or > MaxWidth)
+            {
+                result.AddError($"--hidden '{text}': each width must be a whole number from 1 to {MaxWidth}, e.g. --hidden 16,16");
+                return [];
+            }
+            widths.Add(width);
+        }
+        if (widths.Count > MaxHiddenLayers)
+            result.AddError($"--hidden '{text}': at most {MaxHiddenLayers} hidden layers");
+        return [.. widths];
     }
 
     private static int Run(CliContext context, TrainOptions options, string modelPath, string lossCurvePath, bool quiet)
@@ -69,26 +144,12 @@ public static class TrainCommand
         LossCurveFile.Save(lossCurvePath, LossCurveDocument.From(result));
 
         if (!quiet)
-            PrintSummary(context.Out, result, modelPath, lossCurvePath);
+            TrainSummary.Print(context.Out, result, modelPath, lossCurvePath);
         if (result.Status == TrainStatus.Interrupted)
         {
             context.Err.WriteLine($"addmlp: interrupted after epoch {result.EpochsRun} of {options.Epochs}; wrote the model and loss curve so far (status \"interrupted\")");
             return ExitCodes.Interrupted;
         }
         return ExitCodes.Ok;
-    }
-
-    private static void PrintSummary(TextWriter o, TrainResult result, string modelPath, string lossCurvePath)
-    {
-        o.WriteLine($"device:     {result.Device.Name} ({result.Device.Reason})");
-        o.WriteLine($"final loss: {Numbers.Loss(result.FinalLoss)} (epoch {result.EpochsRun})");
-        if (result.Options.Architecture.Hidden.Count == 0)
-        {
-            float[] w = result.StateDict["0.weight"].Values;
-            float b = result.StateDict["0.bias"].Values[0];
-            o.WriteLine($"learned:    weight [{Numbers.Exact(w[0])}, {Numbers.Exact(w[1])}], bias {Numbers.Exact(b)} (exact addition: [1, 1], 0)");
-        }
-        o.WriteLine($"elapsed:    {result.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms");
-        o.WriteLine($"wrote:      {modelPath}, {lossCurvePath}");
     }
 }

@@ -22,16 +22,17 @@ public static class AdderNet
     }
 
     /// <summary>A network with the given weights, named as in <see cref="Architecture.Parameters"/>.</summary>
-    public static Sequential FromStateDict(Architecture architecture, IReadOnlyDictionary<string, TensorData> stateDict)
+    public static Sequential FromStateDict(Architecture architecture, IReadOnlyDictionary<string, TensorData> stateDict, ScalarType dtype)
     {
         Sequential model = Create(architecture);
+        model.to(dtype);
         using var scope = NewDisposeScope();
         using (no_grad())
         {
             foreach (var (name, parameter) in model.named_parameters())
             {
                 TensorData data = stateDict[name];
-                parameter.copy_(tensor(data.Values, data.Shape));
+                parameter.copy_(tensor(data.Values, data.Shape).to(dtype));
             }
         }
         return model;
@@ -43,8 +44,8 @@ public static class AdderNet
         var result = new Dictionary<string, TensorData>();
         foreach (var (name, parameter) in model.named_parameters())
         {
-            using Tensor host = parameter.detach().to(float32).cpu();
-            result[name] = new TensorData(host.shape, host.data<float>().ToArray());
+            using Tensor host = parameter.detach().to(float64).cpu();
+            result[name] = new TensorData(host.shape, host.data<double>().ToArray());
         }
         return result;
     }

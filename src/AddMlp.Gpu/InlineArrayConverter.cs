@@ -6,12 +6,14 @@ using System.Text.Json.Serialization;
 namespace AddMlp.Gpu;
 
 /// <summary>
-/// Writes number arrays on one line ("shape": [1, 2]) so that indented files stay readable, with
-/// floats in shortest round-trip form (a value read back is bit-identical). NaN and infinities,
-/// which JSON lacks, are written as the strings "NaN", "Infinity", "-Infinity".
+/// Writes number arrays on one line ("shape": [1, 2]) so that indented files stay readable.
+/// A double that is exactly a float32 (every value of a float32 model) is written in float32's
+/// shortest round-trip form (0.99999994, not 0.9999999403953552), any other in double's; read back
+/// and narrowed to its dtype, every value is bit-identical. NaN and infinities, which JSON lacks, are
+/// written as the strings "NaN", "Infinity", "-Infinity".
 /// </summary>
 internal sealed class InlineArrayConverter<T> : JsonConverter<T[]>
-    where T : struct, IFormattable
+    where T : struct
 {
     public override T[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -30,24 +32,38 @@ internal sealed class InlineArrayConverter<T> : JsonConverter<T[]>
         {
             if (i > 0)
                 text.Append(", ");
-            text.Append(value[i] is float f && !float.IsFinite(f)
-                ? $"\"{f.ToString(CultureInfo.InvariantCulture)}\""
-                : value[i].ToString(null, CultureInfo.InvariantCulture));
+            text.Append(value[i] switch
+            {
+                double d => Format(d),
+                long l => l.ToString(CultureInfo.InvariantCulture),
+                _ => throw new NotSupportedException(typeof(T).Name),
+            });
         }
         writer.WriteRawValue(text.Append(']').ToString(), skipInputValidation: true);
     }
 
+    /// <summary>Shortest text that reads back to <paramref name="value"/> (or to the float32 it exactly is).</summary>
+    public static string Format(double value)
+    {
+        if (!double.IsFinite(value))
+            return $"\"{value.ToString(CultureInfo.InvariantCulture)}\"";
+        float single = (float)value;
+        return single == value
+            ? single.ToString(CultureInfo.InvariantCulture)
+            : value.ToString(CultureInfo.InvariantCulture);
+    }
+
     private static T ReadOne(ref Utf8JsonReader reader)
     {
-        if (typeof(T) == typeof(float))
+        if (typeof(T) == typeof(double))
         {
-            float f = reader.TokenType switch
+            double d = reader.TokenType switch
             {
-                JsonTokenType.Number when reader.TryGetSingle(out float v) => v,
-                JsonTokenType.String when float.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out float v) => v,
+                JsonTokenType.Number when reader.TryGetDouble(out double v) => v,
+                JsonTokenType.String when double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) => v,
                 _ => throw new JsonException($"expected a number, found {reader.TokenType}"),
             };
-            return (T)(object)f;
+            return (T)(object)d;
         }
         if (typeof(T) == typeof(long) && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long l))
             return (T)(object)l;

@@ -20,6 +20,6 @@ public static class Json
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-        Converters = { new InlineArrayConverter<float>(), new InlineArrayConverter<long>() },
+        Converters = { new InlineArrayConverter<double>(), new InlineArrayConverter<long>(), new ShortestDoubleConverter() },
     };
 }

@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace AddMlp.Gpu;
 
-/// <summary>The loss-curve file (format "addmlp-loss-curve", version 1): one training loss per epoch run.</summary>
+/// <summary>The loss-curve file (format "addmlp-loss-curve", version 1): per-epoch series of a run.</summary>
 public sealed record LossCurveDocument
 {
     public const string FormatName = "addmlp-loss-curve";
@@ -9,16 +11,27 @@ public sealed record LossCurveDocument
     public string Format { get; init; } = FormatName;
     public int Version { get; init; } = CurrentVersion;
     public required string Device { get; init; }
+    /// <summary>The dtype the run computed in; the series are values of that type.</summary>
+    public string Dtype { get; init; } = "float32";
     public required string Status { get; init; }
     public required int EpochsRun { get; init; }
     /// <summary>Epoch i's training loss (0-based), computed in its forward pass before its optimizer step.</summary>
-    public required float[] Loss { get; init; }
+    public required double[] Loss { get; init; }
+    /// <summary>With a validation split: epoch i's held-out loss after its updates.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? ValLoss { get; init; }
+    /// <summary>Linear model: distance of (w, b) after epoch i to the exact rule ([1, 1], 0).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? WeightError { get; init; }
 
     public static LossCurveDocument From(TrainResult result) => new()
     {
         Device = result.Device.Name,
-        Status = result.Status.ToString().ToLowerInvariant(),
+        Dtype = result.Options.DType,
+        Status = result.Status.Name(),
         EpochsRun = result.EpochsRun,
         Loss = result.Losses,
+        ValLoss = result.ValLosses,
+        WeightError = result.WeightErrors,
     };
 }

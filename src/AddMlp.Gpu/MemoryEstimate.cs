@@ -15,13 +15,15 @@ public static class MemoryEstimate
     /// </summary>
     public static long TrainingBytes(TrainOptions options)
     {
-        const long bytesPerValue = sizeof(float);
+        long bytesPerValue = options.DType == "float64" ? sizeof(double) : sizeof(float);
         Architecture a = options.Architecture;
         long perSample = a.Inputs + a.Outputs               // X and y
                          + 2 * 2 * a.Hidden.Sum(h => (long)h) // hidden pre-activations and activations, with gradients
                          + 2 * 3 * a.Outputs;                 // prediction, difference, square, with gradients
         long parameters = a.Parameters().Sum(p => p.Shape.Aggregate(1L, (n, d) => n * d));
-        return bytesPerValue * (options.Samples * perSample + 4 * parameters + options.Epochs);
+        long history = options.Epochs * (2L + (a.Hidden.Count == 0 ? 3 : 0)); // loss, val_loss, weights
+        return bytesPerValue * (options.Samples * perSample + 4 * parameters + history)
+               + sizeof(float) * (long)options.Samples * 3; // the float32 CPU copy the data is made in
     }
 
     /// <summary>Memory this process can still use: the smaller of the machine's available memory and the process limit.</summary>

@@ -12,7 +12,10 @@ public static class ModelFile
     {
         ModelDocument model = JsonFile.Load<ModelDocument>(path, "model file", "run `addmlp train` first, or pass --model PATH");
         Validate(model, path);
-        return model;
+        // A float32 model's weights are written in float32's shortest form: narrowing recovers their exact bits.
+        return model.Dtype == "float32"
+            ? model with { StateDict = model.StateDict.ToDictionary(p => p.Key, p => p.Value with { Values = Float32.Narrow(p.Value.Values) }) }
+            : model;
     }
 
     private static void Validate(ModelDocument model, string path)
@@ -23,6 +26,9 @@ public static class ModelFile
             Fail($"format is '{model.Format}', expected '{ModelDocument.FormatName}'");
         if (model.Version != ModelDocument.CurrentVersion)
             Fail($"version {model.Version} is not supported (this addmlp reads version {ModelDocument.CurrentVersion})");
+
+        if (!TrainOptions.DTypes.Contains(model.Dtype))
+            Fail($"dtype '{model.Dtype}' is not one of {string.Join(", ", TrainOptions.DTypes)}");
 
         Architecture a = model.Architecture;
         if (a.Inputs != 2 || a.Outputs != 1)
@@ -43,7 +49,7 @@ public static class ModelFile
                 Fail($"'{name}' has shape [{string.Join(", ", tensor.Shape)}], the architecture needs [{string.Join(", ", shape)}]");
             else if (tensor.Values.LongLength != shape.Aggregate(1L, (n, d) => n * d))
                 Fail($"'{name}' has {tensor.Values.Length} values, its shape needs {shape.Aggregate(1L, (n, d) => n * d)}");
-            else if (tensor.Values.Any(v => !float.IsFinite(v)))
+            else if (tensor.Values.Any(v => !double.IsFinite(v) || (model.Dtype == "float32" && !float.IsFinite((float)v))))
                 Fail($"'{name}' holds a NaN or infinite value");
         }
     }

@@ -7,18 +7,19 @@ namespace AddMlp.Gpu;
 /// <summary>Runs a saved model on pairs of numbers.</summary>
 public static class Predictor
 {
-    /// <summary>The predicted sum of each (a, b) pair, computed on <paramref name="device"/>.</summary>
-    public static float[] Predict(ModelDocument model, IReadOnlyList<(double A, double B)> pairs, ResolvedDevice device)
+    /// <summary>The predicted sum of each (a, b) pair, computed on <paramref name="device"/> in the model's dtype.</summary>
+    public static double[] Predict(ModelDocument model, IReadOnlyList<(double A, double B)> pairs, ResolvedDevice device)
     {
         NativeRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
-        using Sequential net = AdderNet.FromStateDict(model.Architecture, model.StateDict);
+        ScalarType dtype = model.Dtype == "float64" ? float64 : float32;
+        using Sequential net = AdderNet.FromStateDict(model.Architecture, model.StateDict, dtype);
         net.to(device.Torch).eval();
-        float[] inputs = pairs.SelectMany(p => new[] { (float)p.A, (float)p.B }).ToArray();
+        double[] inputs = pairs.SelectMany(p => new[] { p.A, p.B }).ToArray();
         using (no_grad())
         {
-            Tensor x = tensor(inputs, [pairs.Count, 2]).to(device.Torch);
-            return net.forward(x).cpu().data<float>().ToArray();
+            Tensor x = tensor(inputs, [pairs.Count, 2]).to(dtype).to(device.Torch);
+            return net.forward(x).to(float64).cpu().data<double>().ToArray();
         }
     }
 }

@@ -7,11 +7,15 @@ public sealed record TrainResult
     public required ResolvedDevice Device { get; init; }
     public required TrainStatus Status { get; init; }
     public required int EpochsRun { get; init; }
-    /// <summary>One value per epoch run: the loss of that epoch's forward pass, before its optimizer step.</summary>
-    public required float[] Losses { get; init; }
+    /// <summary>One value per epoch run: the loss of that epoch's forward pass(es), before its optimizer step(s).</summary>
+    public required double[] Losses { get; init; }
+    /// <summary>One value per epoch run with a validation split: the held-out loss after the epoch's updates; else null.</summary>
+    public required double[]? ValLosses { get; init; }
+    /// <summary>For a model without hidden layers: per epoch, the distance of (w, b) after the epoch to the exact rule ([1, 1], 0); else null.</summary>
+    public required double[]? WeightErrors { get; init; }
     public required Dictionary<string, TensorData> StateDict { get; init; }
     public required TimeSpan Elapsed { get; init; }
     public required DateTimeOffset FinishedUtc { get; init; }
 
-    public float FinalLoss => Losses.Length > 0 ? Losses[^1] : float.NaN;
+    public double FinalLoss => Losses.Length > 0 ? Losses[^1] : double.NaN;
 }

@@ -6,6 +6,9 @@ public enum TrainStatus
     /// <summary>All requested epochs ran.</summary>
     Completed,
 
+    /// <summary>An epoch's loss reached --target-loss; training stopped there.</summary>
+    TargetReached,
+
     /// <summary>Stopped early at the caller's request (Ctrl+C); the last full epoch is kept.</summary>
     Interrupted,
 

@@ -1,11 +1,11 @@
-using TorchSharp;
 using System.Diagnostics;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace AddMlp.Gpu;
 
-/// <summary>The tutorial's training loop: full-batch Adam on MSE, one dispose scope per step.</summary>
+/// <summary>The tutorial's training loop: MSE, Adam (or AdamW, SGD), one dispose scope per step.</summary>
 /// <remarks>
 /// Uses torch's global random generator, as PyTorch code does: two trainings running at the same time
 /// in one process are not reproducible.
@@ -16,32 +16,36 @@ public static class Trainer
     public const int DivergenceCheckEvery = 25;
 
     /// <summary>
-    /// Trains until all epochs ran, the loss stops being finite (status Diverged, stopped at the first
-    /// such epoch) or <paramref name="cancellation"/> is signalled (status Interrupted, after the
-    /// current epoch).
+    /// Trains until all epochs ran, an epoch's loss reaches the target (TargetReached), the loss stops
+    /// being finite (Diverged, cut back to the first such epoch) or <paramref name="cancellation"/> is
+    /// signalled (Interrupted, after the current epoch).
     /// </summary>
     public static TrainResult Train(TrainOptions options, IProgress<EpochLoss>? progress = null, CancellationToken cancellation = default)
     {
         NativeRuntime.EnsureLoaded();
+        if (options.Threads is int threads)
+            set_num_threads(threads);
         ResolvedDevice device = Devices.Resolve(options.Device);
         MemoryEstimate.EnsureFits(options, device);
         Device target = device.Torch;
+        ScalarType dtype = options.DType == "float64" ? float64 : float32;
         var clock = Stopwatch.StartNew();
 
         // Same order as the tutorial, so the CPU reproduces PyTorch's numbers: seed, data, model.
         manual_seed(options.Seed);
         if (device.IsCuda)
             cuda.manual_seed_all(options.Seed);
-        var (xHost, yHost) = AdditionData.Create(options.Samples);
+        var (xAll, yAll) = AdditionData.Create(options.Samples, options.Range, options.Noise);
         using Sequential model = AdderNet.Create(options.Architecture);
 
-        using Tensor x = MoveTo(xHost, target);
-        using Tensor y = MoveTo(yHost, target);
-        model.to(target);
-        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
+        // Then data and model move to the device (and dtype); made on the CPU, they are the same everywhere.
+        using var data = TrainingSplit.Create(xAll, yAll, options.ValidationSamples, target, dtype);
+        var (x, y, xVal, yVal) = (data.X, data.Y, data.ValX, data.ValY);
+        model.to(dtype).to(target);
+        using optim.Optimizer optimizer = Optimizers.Create(options, model.parameters());
+        using Generator? shuffle = options.BatchSize is null ? null : new Generator((ulong)options.Seed);
+        using var history = new TrainingHistory(options.Epochs, xVal is not null, model, options.Architecture, target, dtype);
 
-        // Losses stay on the device; the host reads one only at a log point, so a GPU never waits per epoch.
-        using Tensor losses = zeros(options.Epochs, dtype: float32, device: target);
         int epochsRun = 0, checkedUpTo = 0;
         TrainStatus status = TrainStatus.Completed;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
@@ -53,21 +57,21 @@ public static class Trainer
             }
 
             using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            Tensor loss = nn.functional.mse_loss(model.forward(x), y);
-            loss.backward();
-            optimizer.step();
-            losses[epoch].copy_(loss.detach());
+            Tensor loss = options.BatchSize is int batch
+                ? MinibatchEpoch(model, optimizer, x, y, batch, shuffle!)
+                : Step(model, optimizer, x, y);
+            Tensor? valLoss = xVal is null ? null : ValidationLoss(model, xVal, yVal!);
+            history.Record(epoch, loss, valLoss);
             epochsRun = epoch + 1;
 
             bool logPoint = epoch % options.LogEvery == 0;
             if (logPoint)
-                progress?.Report(new EpochLoss(epoch + 1, loss.item<float>()));
+                progress?.Report(new EpochLoss(epochsRun, loss.ToDouble(), valLoss?.ToDouble()));
 
-            // Divergence is looked for in batches of epochs, so a GPU is not made to wait every epoch.
+            // NaN/inf is looked for in batches of epochs, so a GPU is not made to wait every epoch.
             if (logPoint || epochsRun % DivergenceCheckEvery == 0 || epochsRun == options.Epochs)
             {
-                if (FirstNonFinite(losses, checkedUpTo, epochsRun) is int bad)
+                if (history.FirstNonFinite(checkedUpTo, epochsRun) is int bad)
                 {
                     epochsRun = bad + 1;
                     status = TrainStatus.Diverged;
@@ -75,11 +79,16 @@ public static class Trainer
                 }
                 checkedUpTo = epochsRun;
             }
+
+            // Asking for a target loss asks the host to read every epoch's loss.
+            if (options.TargetLoss is double goal && loss.ToDouble() <= goal)
+            {
+                status = TrainStatus.TargetReached;
+                break;
+            }
         }
 
-        float[] lossHistory;
-        using (NewDisposeScope())
-            lossHistory = losses.narrow(0, 0, epochsRun).cpu().data<float>().ToArray();
+        var (losses, valLosses, weightErrors) = history.ToHost(epochsRun);
         Dictionary<string, TensorData> stateDict = AdderNet.StateDict(model);
         clock.Stop();
 
@@ -89,29 +98,45 @@ public static class Trainer
             Device = device,
             Status = status,
             EpochsRun = epochsRun,
-            Losses = lossHistory,
+            Losses = losses,
+            ValLosses = valLosses,
+            WeightErrors = weightErrors,
             StateDict = stateDict,
             Elapsed = clock.Elapsed,
             FinishedUtc = DateTimeOffset.UtcNow,
         };
     }
 
-    /// <summary>The 0-based index of the first NaN or infinite loss in [from, to), or null.</summary>
-    private static int? FirstNonFinite(Tensor losses, int from, int to)
+    /// <summary>One optimizer step on (x, y); returns the loss of its forward pass.</summary>
+    private static Tensor Step(Sequential model, optim.Optimizer optimizer, Tensor x, Tensor y)
     {
-        using var scope = NewDisposeScope();
-        Tensor window = losses.narrow(0, from, to - from);
-        if (window.isfinite().all().item<bool>())
-            return null;
-        return from + (int)window.isfinite().logical_not().nonzero()[0, 0].item<long>();
+        optimizer.zero_grad();
+        Tensor loss = nn.functional.mse_loss(model.forward(x), y);
+        loss.backward();
+        optimizer.step();
+        return loss.detach();
     }
 
-    /// <summary>Moves a tensor to the device, freeing the original when a copy was made (to() returns the same tensor when it is already there).</summary>
-    private static Tensor MoveTo(Tensor tensor, Device device)
+    /// <summary>One pass over the data in shuffled minibatches; returns the sample-weighted mean loss.</summary>
+    private static Tensor MinibatchEpoch(Sequential model, optim.Optimizer optimizer, Tensor x, Tensor y, int batch, Generator shuffle)
     {
-        Tensor moved = tensor.to(device);
-        if (!ReferenceEquals(moved, tensor))
-            tensor.Dispose();
-        return moved;
+        long n = x.shape[0];
+        Tensor order = randperm(n, generator: shuffle).to(x.device);
+        Tensor total = zeros(1, dtype: x.dtype, device: x.device);
+        for (long start = 0; start < n; start += batch)
+        {
+            using var scope = NewDisposeScope();
+            long size = Math.Min(batch, n - start);
+            Tensor rows = order.narrow(0, start, size);
+            Tensor loss = Step(model, optimizer, x.index_select(0, rows), y.index_select(0, rows));
+            total.add_(loss.mul(size));
+        }
+        return total.div_(n).squeeze();
+    }
+
+    private static Tensor ValidationLoss(Sequential model, Tensor x, Tensor y)
+    {
+        using var _ = no_grad();
+        return nn.functional.mse_loss(model.forward(x), y);
     }
 }

@@ -36,7 +36,7 @@ public sealed class CliTests : IDisposable
             train.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("device:     cpu (auto; CUDA unavailable: this build uses the CPU-only libtorch", train.StdOut);
         Assert.Contains("final loss: 1.620e-05 (epoch 101)", train.StdOut);
-        Assert.Contains("learned:    weight [", train.StdOut);
+        Assert.Contains("learned:    y = 1.00", train.StdOut);
         Assert.Contains("wrote:      addmlp-model.json, addmlp-loss.json", train.StdOut);
     }
 
@@ -120,7 +120,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--device gpu", "--device 'gpu' is not a device")]
+    [InlineData("--device gpu", "--device 'gpu' is not one of auto, cpu, cuda, cuda:N")]
     [InlineData("--lr 0", "--lr must be a finite number above 0")]
     [InlineData("--lr Infinity", "--lr must be a finite number above 0")]
     [InlineData("--epochs 0", "--epochs must be at least 1")]

@@ -57,9 +57,9 @@ public sealed class FileFormatTests : IDisposable
         foreach (var (name, tensor) in result.StateDict)
         {
             Assert.Equal(tensor.Shape, loaded.StateDict[name].Shape);
-            Assert.Equal(tensor.Values.Select(BitConverter.SingleToInt32Bits), loaded.StateDict[name].Values.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(tensor.Values.Select(BitConverter.DoubleToInt64Bits), loaded.StateDict[name].Values.Select(BitConverter.DoubleToInt64Bits));
         }
-        Assert.Equal(BitConverter.SingleToInt32Bits(result.FinalLoss), BitConverter.SingleToInt32Bits(loaded.Training!.FinalLoss));
+        Assert.Equal(BitConverter.SingleToInt32Bits((float)result.FinalLoss), BitConverter.SingleToInt32Bits((float)loaded.Training!.FinalLoss));
     }
 
     [Fact]
@@ -74,17 +74,28 @@ public sealed class FileFormatTests : IDisposable
         Assert.Equal("addmlp-loss-curve", loaded.Format);
         Assert.Equal("cpu", loaded.Device);
         Assert.Equal(60, loaded.Loss.Length);
-        Assert.Equal(result.Losses.Select(BitConverter.SingleToInt32Bits), loaded.Loss.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(result.Losses.Select(BitConverter.DoubleToInt64Bits), loaded.Loss.Select(BitConverter.DoubleToInt64Bits));
     }
 
     [Fact]
-    public void Awkward_floats_round_trip_exactly()
+    public void Awkward_float32_values_round_trip_exactly_in_float32_shortest_form()
     {
-        float[] values = [float.Epsilon, 1.4e-45f, 3.4028235e38f, -0f, 0.1f, 1f / 3, 2.4e-9f, float.NaN, float.PositiveInfinity, float.NegativeInfinity];
+        double[] values = [float.Epsilon, 3.4028235e38f, 0.1f, 1f / 3, 2.4e-9f, 0.99999994f, -0f, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
         string path = _dir.File("l.json");
         LossCurveFile.Save(path, new LossCurveDocument { Device = "cpu", Status = "completed", EpochsRun = values.Length, Loss = values });
 
-        Assert.Equal(values.Select(BitConverter.SingleToInt32Bits), LossCurveFile.Load(path).Loss.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(values.Select(BitConverter.DoubleToInt64Bits), LossCurveFile.Load(path).Loss.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Contains("[1E-45, 3.4028235E+38, 0.1, 0.33333334, 2.4E-09, 0.99999994, -0, \"NaN\", \"Infinity\", \"-Infinity\"]", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Awkward_float64_values_round_trip_exactly()
+    {
+        double[] values = [double.Epsilon, double.MaxValue, -0.0, 0.1, 1.0 / 3, 2.4e-9, 1 + Math.Pow(2, -52)];
+        string path = _dir.File("l.json");
+        LossCurveFile.Save(path, new LossCurveDocument { Device = "cpu", Dtype = "float64", Status = "completed", EpochsRun = values.Length, Loss = values });
+
+        Assert.Equal(values.Select(BitConverter.DoubleToInt64Bits), LossCurveFile.Load(path).Loss.Select(BitConverter.DoubleToInt64Bits));
     }
 
     [Fact]

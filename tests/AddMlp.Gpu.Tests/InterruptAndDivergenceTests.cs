@@ -64,8 +64,8 @@ public sealed class InterruptAndDivergenceTests : IDisposable
         LossCurveDocument curve = LossCurveFile.Load(_dir.File("addmlp-loss.json"));
         Assert.Equal("diverged", curve.Status);
         Assert.Equal(2, curve.EpochsRun);
-        Assert.True(float.IsFinite(curve.Loss[0]));
-        Assert.False(float.IsFinite(curve.Loss[1]));
+        Assert.True(double.IsFinite(curve.Loss[0]));
+        Assert.False(double.IsFinite(curve.Loss[1]));
         Assert.Equal(["addmlp-loss.json", "addmlp-model.json"], _dir.Files());
     }
 

@@ -9,13 +9,13 @@ public static class Models
         Architecture = Architecture.Linear,
         StateDict = new()
         {
-            ["0.weight"] = new TensorData([1, 2], [1f, 1f]),
-            ["0.bias"] = new TensorData([1], [0f]),
+            ["0.weight"] = new TensorData([1, 2], [1, 1]),
+            ["0.bias"] = new TensorData([1], [0]),
         },
         Training = new TrainingInfo
         {
             Seed = 42, Lr = 0.1, Epochs = 500, EpochsRun = 500, Samples = 1000, Optimizer = "adam", Loss = "mse",
-            DeviceRequested = "auto", Device = "cpu", DeviceReason = "test", Status = "completed", FinalLoss = 1e-20f,
+            DeviceRequested = "auto", Device = "cpu", DeviceReason = "test", Status = "completed", FinalLoss = 1e-20,
             ElapsedMs = 1, Torchsharp = "0.107.0", Backend = "cpu", FinishedUtc = DateTimeOffset.UnixEpoch,
         },
     };

@@ -16,15 +16,15 @@ public sealed class TutorialTests
     [InlineData(151, "2.287e-07")]
     public void Default_run_reproduces_PyTorch_loss_to_4_significant_digits(int epoch, string pytorchLoss)
     {
-        float loss = Default.Losses[epoch - 1];
+        double loss = Default.Losses[epoch - 1];
         Assert.Equal(pytorchLoss, loss.ToString("0.000e+00", CultureInfo.InvariantCulture));
     }
 
     [Fact]
     public void Default_run_learns_weights_1_1_and_bias_0()
     {
-        float[] weight = Default.StateDict["0.weight"].Values;
-        float bias = Default.StateDict["0.bias"].Values.Single();
+        double[] weight = Default.StateDict["0.weight"].Values;
+        double bias = Default.StateDict["0.bias"].Values.Single();
         Assert.Equal(2, weight.Length);
         Assert.InRange(weight[0], 1 - 1e-4, 1 + 1e-4);
         Assert.InRange(weight[1], 1 - 1e-4, 1 + 1e-4);
@@ -38,7 +38,7 @@ public sealed class TutorialTests
         Assert.Equal(500, Default.EpochsRun);
         Assert.Equal(TrainStatus.Completed, Default.Status);
         Assert.Equal(Default.Losses[^1], Default.FinalLoss);
-        Assert.True(Default.FinalLoss < 1e-12f, $"final loss {Default.FinalLoss}");
+        Assert.True(Default.FinalLoss < 1e-12, $"final loss {Default.FinalLoss}");
     }
 
     [Fact]

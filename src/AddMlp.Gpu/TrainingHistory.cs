@@ -1,0 +1,71 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AddMlp.Gpu;
+
+/// <summary>
+/// Per-epoch records kept on the training device — loss, validation loss, and for the linear model its
+/// weights — so that recording an epoch never makes a GPU wait for the host. Read back in one copy.
+/// </summary>
+internal sealed class TrainingHistory : IDisposable
+{
+    private readonly Tensor _loss;
+    private readonly Tensor? _valLoss;
+    private readonly Tensor? _weights; // [epochs, 3]: w0, w1, b after each epoch (linear model only)
+    private readonly Parameter[] _linear;
+
+    public TrainingHistory(int epochs, bool validation, Sequential model, Architecture architecture, Device device, ScalarType dtype)
+    {
+        _loss = zeros(epochs, dtype: dtype, device: device);
+        _valLoss = validation ? zeros(epochs, dtype: dtype, device: device) : null;
+        _linear = architecture.Hidden.Count == 0 ? [.. model.parameters()] : [];
+        _weights = _linear.Length > 0 ? zeros(epochs, 3, dtype: dtype, device: device) : null;
+    }
+
+    public void Record(int epoch, Tensor loss, Tensor? valLoss)
+    {
+        using var scope = NewDisposeScope();
+        _loss[epoch].copy_(loss.detach());
+        if (valLoss is not null)
+            _valLoss![epoch].copy_(valLoss);
+        if (_weights is not null)
+        {
+            Tensor row = _weights[epoch];
+            row.narrow(0, 0, 2).copy_(_linear[0].detach().view(-1)); // 0.weight, shape [1, 2]
+            row.narrow(0, 2, 1).copy_(_linear[1].detach());          // 0.bias, shape [1]
+        }
+    }
+
+    /// <summary>The 0-based index of the first NaN or infinite loss in epochs [from, to), or null.</summary>
+    public int? FirstNonFinite(int from, int to)
+    {
+        using var scope = NewDisposeScope();
+        Tensor window = _loss.narrow(0, from, to - from);
+        if (window.isfinite().all().item<bool>())
+            return null;
+        return from + (int)window.isfinite().logical_not().nonzero()[0, 0].item<long>();
+    }
+
+    /// <summary>The first <paramref name="epochs"/> records, on the host.</summary>
+    public (double[] Loss, double[]? ValLoss, double[]? WeightError) ToHost(int epochs)
+    {
+        using var scope = NewDisposeScope();
+        double[] Host(Tensor t) => t.narrow(0, 0, epochs).to(float64).cpu().data<double>().ToArray();
+        double[]? weightError = null;
+        if (_weights is not null)
+        {
+            // Distance to the exact rule: sqrt((w0 - 1)^2 + (w1 - 1)^2 + b^2), for every epoch at once.
+            Tensor exact = tensor(new double[] { 1, 1, 0 }, dtype: _weights.dtype, device: _weights.device);
+            weightError = Host((_weights - exact).square().sum(1).sqrt());
+        }
+        return (Host(_loss), _valLoss is null ? null : Host(_valLoss), weightError);
+    }
+
+    public void Dispose()
+    {
+        _loss.Dispose();
+        _valLoss?.Dispose();
+        _weights?.Dispose();
+    }
+}
