@@ -12,8 +12,23 @@ public static class AddMlpApp
             TrainCommand.Create(context),
             PredictCommand.Create(context),
             EvalCommand.Create(context),
+            BenchCommand.Create(context),
             InfoCommand.Create(context),
         };
+
+    /// <summary>
+    /// Whether the command line will use libtorch, judged from the words alone (before parsing):
+    /// train, eval, bench and info do; predict does only on a GPU (on the CPU it runs managed code).
+    /// </summary>
+    public static bool NeedsLibTorch(string[] args)
+    {
+        if (args.Length == 0 || args.Contains("--help") || args.Contains("-h") || args.Contains("-?"))
+            return false;
+        if (args[0] is "train" or "eval" or "bench" or "info")
+            return true;
+        int device = Array.IndexOf(args, "--device");
+        return args[0] == "predict" && device >= 0 && device + 1 < args.Length && args[device + 1] != "cpu";
+    }
 
     public static async Task<int> RunAsync(string[] args, CliContext context)
     {

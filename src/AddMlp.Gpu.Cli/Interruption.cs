@@ -26,25 +26,11 @@ public sealed class Interruption : IDisposable
         if (_source.IsCancellationRequested)
         {
             _err.WriteLine("addmlp: interrupted again: exiting now without saving");
-            ExitNow(ExitCodes.Interrupted);
+            FastExit.Now(ExitCodes.Interrupted);
         }
         _err.WriteLine("addmlp: interrupt received: finishing the current epoch and saving (interrupt again to quit without saving)");
         _source.Cancel();
     }
-
-    /// <summary>
-    /// Ends the process at once. Environment.Exit would run shutdown while libtorch's threads are
-    /// mid-computation, which can crash (SIGSEGV); _exit skips all of that, and nothing needs saving.
-    /// </summary>
-    private static void ExitNow(int code)
-    {
-        if (OperatingSystem.IsWindows())
-            Environment.Exit(code);
-        _exit(code);
-    }
-
-    [DllImport("libc", EntryPoint = "_exit")]
-    private static extern void _exit(int status);
 
     public void Dispose()
     {

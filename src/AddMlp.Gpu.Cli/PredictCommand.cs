@@ -28,7 +28,7 @@ public static class PredictCommand
                 result.AddError($"predict takes pairs of numbers, got {values.Length}; e.g. addmlp predict 0.3 0.5");
         });
         Option<string> model = CommonOptions.ModelPath("The model file to use (written by addmlp train)");
-        Option<string> device = CommonOptions.Device("cpu", "Where to run the model: cpu (default: faster than starting a GPU for a few pairs), auto, cuda or cuda:N");
+        Option<string> device = CommonOptions.Device("cpu", "Where to run the model: cpu (default; evaluated in managed code, no libtorch start-up), auto, cuda or cuda:N");
         var json = new Option<bool>("--json") { Description = "Print the results as a JSON array of {a, b, sum}" };
 
         var command = new Command("predict", "Add pairs of numbers with a trained model: addmlp predict 0.3 0.5 prints ~0.8.")
@@ -45,7 +45,10 @@ public static class PredictCommand
 
             string modelPath = parse.GetValue(model)!;
             ModelDocument doc = ModelFile.Load(modelPath);
-            double[] sums = Predictor.Predict(doc, pairs, Devices.Resolve(parse.GetValue(device)!));
+            string deviceName = parse.GetValue(device)!;
+            double[] sums = deviceName == "cpu" && ManagedNetwork.Supports(doc)
+                ? ManagedNetwork.Predict(doc, pairs) // no libtorch needed: a few multiply-adds
+                : Predictor.Predict(doc, pairs, Devices.Resolve(deviceName));
             int overflow = Array.FindIndex(sums, s => !double.IsFinite(s) || (doc.Dtype == "float32" && !float.IsFinite((float)s)));
             if (overflow >= 0)
             {

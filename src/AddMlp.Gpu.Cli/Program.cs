@@ -1,4 +1,11 @@
+using AddMlp.Gpu;
 using AddMlp.Gpu.Cli;
 
+if (AddMlpApp.NeedsLibTorch(args))
+    NativeRuntime.StartLoading();
+
 using var interruption = new Interruption(Console.Error);
-return await AddMlpApp.RunAsync(args, new CliContext(Console.Out, Console.Error, interruption.Token));
+int code = await AddMlpApp.RunAsync(args, new CliContext(Console.Out, Console.Error, interruption.Token));
+if (NativeRuntime.IsLoaded)
+    FastExit.Now(code); // libtorch's teardown is slow and has nothing to do: all files are written and flushed
+return code;

@@ -103,7 +103,7 @@ public static class TrainCommand
         return command;
     }
 
-    private static int[] ParseHidden(System.CommandLine.Parsing.ArgumentResult result)
+    internal static int[] ParseHidden(System.CommandLine.Parsing.ArgumentResult result)
     {
         string text = result.Tokens.Single().Value;
         string[] parts = text.Split(',');

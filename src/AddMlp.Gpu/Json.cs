@@ -21,5 +21,7 @@ public static class Json
         RespectRequiredConstructorParameters = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
         Converters = { new InlineArrayConverter<double>(), new InlineArrayConverter<long>(), new ShortestDoubleConverter() },
+        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
+            AddMlpJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
     };
 }

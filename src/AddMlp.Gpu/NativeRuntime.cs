@@ -23,6 +23,16 @@ public static partial class NativeRuntime
         typeof(NativeRuntime).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "TorchBackend")?.Value ?? "unknown";
 
+    /// <summary>
+    /// Starts loading libtorch on a background thread. Loading it takes most of a short run's time
+    /// (about 0.4 s here: libtorch registers thousands of operators as it loads), so a command that
+    /// will need it starts it first and parses, reads and JIT-compiles meanwhile on the other core.
+    /// </summary>
+    public static void StartLoading() => ThreadPool.UnsafeQueueUserWorkItem(_ => _ = LoadFailure.Value, null);
+
+    /// <summary>True once libtorch has been loaded in this process.</summary>
+    public static bool IsLoaded => LoadFailure.IsValueCreated && LoadFailure.Value is null;
+
     /// <summary>Makes sure libtorch is loaded; throws <see cref="NativeRuntimeException"/> if it cannot be.</summary>
     public static void EnsureLoaded()
     {

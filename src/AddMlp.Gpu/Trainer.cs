@@ -5,7 +5,10 @@ using static TorchSharp.torch;
 
 namespace AddMlp.Gpu;
 
-/// <summary>The tutorial's training loop: MSE, Adam (or AdamW, SGD), one dispose scope per step.</summary>
+/// <summary>
+/// The tutorial's training loop: MSE, Adam (or AdamW, SGD), one dispose scope per step. The parameters
+/// live in one flat buffer (<see cref="FlatParameters"/>) so the optimizer takes a few ops per step.
+/// </summary>
 /// <remarks>
 /// Uses torch's global random generator, as PyTorch code does: two trainings running at the same time
 /// in one process are not reproducible.
@@ -42,9 +45,10 @@ public static class Trainer
         using var data = TrainingSplit.Create(xAll, yAll, options.ValidationSamples, target, dtype);
         var (x, y, xVal, yVal) = (data.X, data.Y, data.ValX, data.ValY);
         model.to(dtype).to(target);
-        using optim.Optimizer optimizer = Optimizers.Create(options, model.parameters());
+        using FlatParameters parameters = FlatParameters.Bind(model);
+        using var optimizer = new StepOptimizer(parameters, options);
         using Generator? shuffle = options.BatchSize is null ? null : new Generator((ulong)options.Seed);
-        using var history = new TrainingHistory(options.Epochs, xVal is not null, model, options.Architecture, target, dtype);
+        using var history = new TrainingHistory(options.Epochs, xVal is not null, parameters, options.Architecture, target, dtype);
 
         int epochsRun = 0, checkedUpTo = 0;
         TrainStatus status = TrainStatus.Completed;
@@ -58,8 +62,8 @@ public static class Trainer
 
             using var scope = NewDisposeScope();
             Tensor loss = options.BatchSize is int batch
-                ? MinibatchEpoch(model, optimizer, x, y, batch, shuffle!)
-                : Step(model, optimizer, x, y);
+                ? MinibatchEpoch(model, parameters, optimizer, x, y, batch, shuffle!)
+                : Step(model, parameters, optimizer, x, y);
             Tensor? valLoss = xVal is null ? null : ValidationLoss(model, xVal, yVal!);
             history.Record(epoch, loss, valLoss);
             epochsRun = epoch + 1;
@@ -108,17 +112,17 @@ public static class Trainer
     }
 
     /// <summary>One optimizer step on (x, y); returns the loss of its forward pass.</summary>
-    private static Tensor Step(Sequential model, optim.Optimizer optimizer, Tensor x, Tensor y)
+    internal static Tensor Step(Sequential model, FlatParameters parameters, StepOptimizer optimizer, Tensor x, Tensor y)
     {
-        optimizer.zero_grad();
+        parameters.ZeroGrad();
         Tensor loss = nn.functional.mse_loss(model.forward(x), y);
         loss.backward();
-        optimizer.step();
+        optimizer.Step();
         return loss.detach();
     }
 
     /// <summary>One pass over the data in shuffled minibatches; returns the sample-weighted mean loss.</summary>
-    private static Tensor MinibatchEpoch(Sequential model, optim.Optimizer optimizer, Tensor x, Tensor y, int batch, Generator shuffle)
+    private static Tensor MinibatchEpoch(Sequential model, FlatParameters parameters, StepOptimizer optimizer, Tensor x, Tensor y, int batch, Generator shuffle)
     {
         long n = x.shape[0];
         Tensor order = randperm(n, generator: shuffle).to(x.device);
@@ -128,7 +132,7 @@ public static class Trainer
             using var scope = NewDisposeScope();
             long size = Math.Min(batch, n - start);
             Tensor rows = order.narrow(0, start, size);
-            Tensor loss = Step(model, optimizer, x.index_select(0, rows), y.index_select(0, rows));
+            Tensor loss = Step(model, parameters, optimizer, x.index_select(0, rows), y.index_select(0, rows));
             total.add_(loss.mul(size));
         }
         return total.div_(n).squeeze();

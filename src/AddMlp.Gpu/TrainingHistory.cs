@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace AddMlp.Gpu;
@@ -13,14 +12,14 @@ internal sealed class TrainingHistory : IDisposable
     private readonly Tensor _loss;
     private readonly Tensor? _valLoss;
     private readonly Tensor? _weights; // [epochs, 3]: w0, w1, b after each epoch (linear model only)
-    private readonly Parameter[] _linear;
+    private readonly FlatParameters _parameters;
 
-    public TrainingHistory(int epochs, bool validation, Sequential model, Architecture architecture, Device device, ScalarType dtype)
+    public TrainingHistory(int epochs, bool validation, FlatParameters parameters, Architecture architecture, Device device, ScalarType dtype)
     {
         _loss = zeros(epochs, dtype: dtype, device: device);
         _valLoss = validation ? zeros(epochs, dtype: dtype, device: device) : null;
-        _linear = architecture.Hidden.Count == 0 ? [.. model.parameters()] : [];
-        _weights = _linear.Length > 0 ? zeros(epochs, 3, dtype: dtype, device: device) : null;
+        _parameters = parameters;
+        _weights = architecture.Hidden.Count == 0 ? zeros(epochs, 3, dtype: dtype, device: device) : null;
     }
 
     public void Record(int epoch, Tensor loss, Tensor? valLoss)
@@ -30,11 +29,7 @@ internal sealed class TrainingHistory : IDisposable
         if (valLoss is not null)
             _valLoss![epoch].copy_(valLoss);
         if (_weights is not null)
-        {
-            Tensor row = _weights[epoch];
-            row.narrow(0, 0, 2).copy_(_linear[0].detach().view(-1)); // 0.weight, shape [1, 2]
-            row.narrow(0, 2, 1).copy_(_linear[1].detach());          // 0.bias, shape [1]
-        }
+            _weights[epoch].copy_(_parameters.Values); // the linear model's buffer is [w0, w1, b]
     }
 
     /// <summary>The 0-based index of the first NaN or infinite loss in epochs [from, to), or null.</summary>

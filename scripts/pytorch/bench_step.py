@@ -1,0 +1,52 @@
+#!/usr/bin/python3
+"""Steady-state time of one full-batch training step (the tutorial's: zero_grad, forward, MSE,
+backward, Adam step) at a given sample count, measured as addmlp bench measures it.
+
+  bench_step.py --samples N --threads T [--seconds S]
+Prints one JSON object: samples, threads, steps, us_per_step.
+"""
+import argparse
+import json
+import time
+
+import torch
+import torch.nn as nn
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--samples", type=int, required=True)
+parser.add_argument("--threads", type=int, required=True)
+parser.add_argument("--seconds", type=float, default=0.5)
+args = parser.parse_args()
+torch.set_num_threads(args.threads)
+
+torch.manual_seed(42)
+X = torch.rand(args.samples, 2)
+y = X.sum(dim=1, keepdim=True)
+model = nn.Sequential(nn.Linear(2, 1))
+criterion = nn.MSELoss()
+optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
+
+
+def step():
+    optimizer.zero_grad()
+    loss = criterion(model(X), y)
+    loss.backward()
+    optimizer.step()
+
+
+def timed(steps):
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    return time.perf_counter() - start
+
+
+# Warm up (allocator, caches), then size the timed run to about --seconds.
+timed(10)
+steps, elapsed = 10, timed(10)
+while elapsed < 0.05:
+    steps *= 4
+    elapsed = timed(steps)
+steps = max(10, int(steps * args.seconds / elapsed))
+elapsed = timed(steps)
+print(json.dumps({"samples": args.samples, "threads": args.threads, "steps": steps, "us_per_step": elapsed / steps * 1e6}))

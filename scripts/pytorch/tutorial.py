@@ -1,0 +1,53 @@
+#!/usr/bin/python3
+"""The PyTorch tutorial addmlp ports, as written: nn.Linear(2, 1) learns y = x1 + x2.
+
+Used by scripts/bench-vs-pytorch as the PyTorch side of the comparison. Options (all optional):
+  --seed N --epochs N --threads N   seed, epochs (default 42, 500); torch.set_num_threads
+  --loss-json PATH                  also write every epoch's loss as a JSON list (parity check)
+  --state-dict PATH                 also save the state_dict with torch.save (for predict.py)
+"""
+import argparse
+import json
+
+import torch
+import torch.nn as nn
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--seed", type=int, default=42)
+parser.add_argument("--epochs", type=int, default=500)
+parser.add_argument("--threads", type=int)
+parser.add_argument("--loss-json")
+parser.add_argument("--state-dict")
+args = parser.parse_args()
+if args.threads:
+    torch.set_num_threads(args.threads)
+
+torch.manual_seed(args.seed)
+X = torch.rand(1000, 2)
+y = X.sum(dim=1, keepdim=True)
+model = nn.Sequential(nn.Linear(2, 1))
+criterion = nn.MSELoss()
+optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
+
+losses = []
+for epoch in range(args.epochs):
+    optimizer.zero_grad()
+    outputs = model(X)
+    loss = criterion(outputs, y)
+    loss.backward()
+    optimizer.step()
+    losses.append(loss.item())
+    if epoch % 50 == 0:
+        print(f"Epoch: {epoch + 1:<5} loss: {loss.item():.3e}")
+
+with torch.no_grad():
+    test = torch.rand(5, 2)
+    for pair, prediction in zip(test, model(test)):
+        print(f"{pair[0]:.4f} + {pair[1]:.4f} = {prediction.item():.4f} (true {pair.sum().item():.4f})")
+print(model.state_dict())
+
+if args.loss_json:
+    with open(args.loss_json, "w") as f:
+        json.dump(losses, f)
+if args.state_dict:
+    torch.save(model.state_dict(), args.state_dict)

@@ -1,0 +1,73 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AddMlp.Gpu;
+
+/// <summary>
+/// All of a network's parameters as views into one contiguous buffer, and their gradients as views
+/// into another. The optimizer then updates every parameter with one op per formula term instead of
+/// one per parameter, and zeroing the gradients is one op: at the tutorial's size a step is bound by
+/// the number of ops, not by arithmetic.
+/// </summary>
+/// <remarks>
+/// The gradient views stay attached: libtorch accumulates a backward pass into a parameter's
+/// existing gradient in place, so zeroing <see cref="Grad"/> (rather than dropping the gradients) keeps
+/// them in the buffer. Elementwise updates on the buffer give the same bits as per-parameter updates.
+/// </remarks>
+internal sealed class FlatParameters : IDisposable
+{
+    private FlatParameters(Tensor values, Tensor grad)
+    {
+        Values = values;
+        Grad = grad;
+    }
+
+    /// <summary>Every parameter, in state_dict order, end to end.</summary>
+    public Tensor Values { get; }
+
+    /// <summary>Every parameter's gradient, laid out as <see cref="Values"/>.</summary>
+    public Tensor Grad { get; }
+
+    /// <summary>Rebinds each Linear layer's weight and bias to views into new flat buffers (on the model's device and dtype).</summary>
+    public static FlatParameters Bind(Sequential model)
+    {
+        Parameter[] current = [.. model.parameters()];
+        long total = current.Sum(p => p.numel());
+        Tensor values = zeros(total, dtype: current[0].dtype, device: current[0].device);
+        Tensor grad = zeros_like(values);
+        long offset = 0;
+        Parameter Next(Parameter p)
+        {
+            long n = p.numel();
+            using (no_grad())
+                values.narrow(0, offset, n).copy_(p.detach().reshape(-1));
+            var view = new Parameter(values.narrow(0, offset, n).view(p.shape), requires_grad: true)
+            {
+                grad = grad.narrow(0, offset, n).view(p.shape),
+            };
+            offset += n;
+            return view;
+        }
+
+        foreach (var (_, module) in model.named_children())
+        {
+            if (module is Linear linear)
+            {
+                linear.weight = Next(linear.weight!);
+                linear.bias = Next(linear.bias!);
+            }
+        }
+        if (offset != total)
+            throw new InvalidOperationException("the network has parameters outside its Linear layers");
+        return new FlatParameters(values, grad);
+    }
+
+    public void ZeroGrad() => Grad.zero_();
+
+    public void Dispose()
+    {
+        Values.Dispose();
+        Grad.Dispose();
+    }
+}

@@ -1,0 +1,83 @@
+using static TorchSharp.torch;
+
+namespace AddMlp.Gpu;
+
+/// <summary>
+/// PyTorch's Adam, AdamW and SGD (momentum, weight decay), written over <see cref="FlatParameters"/>
+/// with the same formulas in the same order as torch.optim's single-tensor implementations, so the
+/// parameters come out bit-identical to theirs (and to TorchSharp's) with a third of the ops.
+/// </summary>
+internal sealed class StepOptimizer : IDisposable
+{
+    private const double Beta1 = 0.9, Beta2 = 0.999, Eps = 1e-8;
+
+    private readonly FlatParameters _p;
+    private readonly string _kind;
+    private readonly double _lr, _weightDecay, _momentum;
+    private readonly Tensor? _expAvg, _expAvgSq, _denom; // adam, adamw
+    private Tensor? _momentumBuffer;                      // sgd with momentum, made on the first step
+    private long _step;
+
+    public StepOptimizer(FlatParameters parameters, TrainOptions options)
+    {
+        _p = parameters;
+        _kind = options.Optimizer;
+        _lr = options.LearningRate;
+        _weightDecay = Optimizers.WeightDecay(options);
+        _momentum = options.Momentum;
+        if (_kind is "adam" or "adamw")
+        {
+            _expAvg = zeros_like(parameters.Values);
+            _expAvgSq = zeros_like(parameters.Values);
+            _denom = zeros_like(parameters.Values);
+        }
+        else if (_kind != "sgd")
+        {
+            throw new ArgumentException($"unknown optimizer '{_kind}': use one of {string.Join(", ", Optimizers.Names)}", nameof(options));
+        }
+    }
+
+    public void Step()
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        _step++;
+        Tensor param = _p.Values, grad = _p.Grad;
+        if (_kind == "sgd")
+        {
+            // torch.optim.SGD (dampening 0, no nesterov)
+            if (_weightDecay != 0)
+                grad = grad.add(param, alpha: _weightDecay);
+            if (_momentum != 0)
+            {
+                if (_momentumBuffer is null)
+                    _momentumBuffer = grad.clone().DetachFromDisposeScope();
+                else
+                    _momentumBuffer.mul_(_momentum).add_(grad);
+                grad = _momentumBuffer;
+            }
+            param.add_(grad, alpha: -_lr);
+            return;
+        }
+
+        // torch.optim.Adam / AdamW, single-tensor
+        if (_kind == "adamw")
+            param.mul_(1 - _lr * _weightDecay);
+        else if (_weightDecay != 0)
+            grad = grad.add(param, alpha: _weightDecay);
+        double biasCorrection1 = 1 - Math.Pow(Beta1, _step);
+        double biasCorrection2 = 1 - Math.Pow(Beta2, _step);
+        _expAvg!.mul_(Beta1).add_(grad, alpha: 1 - Beta1);
+        _expAvgSq!.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
+        _denom!.copy_(_expAvgSq).sqrt_().div_(Math.Sqrt(biasCorrection2)).add_(Eps);
+        param.addcdiv_(_expAvg, _denom, value: -(_lr / biasCorrection1));
+    }
+
+    public void Dispose()
+    {
+        _expAvg?.Dispose();
+        _expAvgSq?.Dispose();
+        _denom?.Dispose();
+        _momentumBuffer?.Dispose();
+    }
+}
