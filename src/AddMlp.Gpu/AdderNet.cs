@@ -41,10 +41,11 @@ public static class AdderNet
     /// <summary>The network's parameters copied to the host, in state_dict order.</summary>
     public static Dictionary<string, TensorData> StateDict(Sequential model)
     {
+        using var scope = NewDisposeScope();
         var result = new Dictionary<string, TensorData>();
         foreach (var (name, parameter) in model.named_parameters())
         {
-            using Tensor host = parameter.detach().to(float64).cpu();
+            Tensor host = parameter.detach().to(float64).cpu();
             result[name] = new TensorData(host.shape, host.data<double>().ToArray());
         }
         return result;

@@ -26,6 +26,8 @@ public sealed record EnvironmentReport
     public required string? Libstdcxx { get; init; }
     public required bool? LibstdcxxHasGlibcxx3432 { get; init; }
     public required string Os { get; init; }
+    /// <summary>The malloc in use: tcmalloc when preloaded (scripts/addmlp does it), else the C library's.</summary>
+    public required string Allocator { get; init; }
     public required string DefaultModel { get; init; }
     public required string DefaultLossCurve { get; init; }
 
@@ -63,6 +65,7 @@ public sealed record EnvironmentReport
             Libstdcxx = stdcxx,
             LibstdcxxHasGlibcxx3432 = hasSymbol,
             Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            Allocator = (LoadedLibrary("libtcmalloc_minimal") ?? LoadedLibrary("libtcmalloc")) is string tc ? $"tcmalloc ({tc})" : "the C library's malloc (scripts/addmlp preloads tcmalloc: much faster on large data)",
             DefaultModel = Path.GetFullPath(ModelFile.DefaultPath),
             DefaultLossCurve = Path.GetFullPath(LossCurveFile.DefaultPath),
         };

@@ -29,13 +29,18 @@ internal sealed class FlatParameters : IDisposable
     /// <summary>Every parameter's gradient, laid out as <see cref="Values"/>.</summary>
     public Tensor Grad { get; }
 
-    /// <summary>Rebinds each Linear layer's weight and bias to views into new flat buffers (on the model's device and dtype).</summary>
+    /// <summary>
+    /// Rebinds each Linear layer's weight and bias to views into new flat buffers (on the model's device
+    /// and dtype). Linear's setters dispose the parameters they replace and take the new ones out of the
+    /// dispose scope.
+    /// </summary>
     public static FlatParameters Bind(Sequential model)
     {
+        using var scope = NewDisposeScope(); // the views and copies made on the way
         Parameter[] current = [.. model.parameters()];
         long total = current.Sum(p => p.numel());
-        Tensor values = zeros(total, dtype: current[0].dtype, device: current[0].device);
-        Tensor grad = zeros_like(values);
+        Tensor values = zeros(total, dtype: current[0].dtype, device: current[0].device).DetachFromDisposeScope();
+        Tensor grad = zeros_like(values).DetachFromDisposeScope();
         long offset = 0;
         Parameter Next(Parameter p)
         {

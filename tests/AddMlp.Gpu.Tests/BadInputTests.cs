@@ -104,6 +104,14 @@ public sealed class BadInputTests : IDisposable
         { "eval --range 1:1", 2, "--range '1:1' is empty" },
         { "eval --samples 0", 2, "--samples must be at least 1, got 0" },
         { "eval --samples 100000000", 2, "--samples must be at most 10000000, got 100000000" },
+        // bench
+        { "bench --samples 0", 2, "--samples '0' is not a whole number from 1 to 1e9" },
+        { "bench --samples 1.5", 2, "--samples '1.5' is not a whole number from 1 to 1e9" },
+        { "bench --samples 1e10", 2, "--samples '1e10' is not a whole number from 1 to 1e9" },
+        { "bench --device gpu", 2, "--device 'gpu' is not one of cpu, cuda, cuda:N" },
+        { "bench --device cuda", 3, "--device cuda: CUDA is unavailable" },
+        { "bench --seconds 0", 2, "--seconds must be a finite number above 0 and at most 60, got '0'" },
+        { "bench --threads 0", 2, "--threads must be at least 1, got 0" },
         // the command itself
         { "", 2, "no command given" },
         { "fly", 2, "fly" },

@@ -1,0 +1,178 @@
+#!/usr/bin/python3
+"""addmlp against the PyTorch tutorial, in one run, alternating the tools run by run; medians of N runs.
+
+Run through scripts/bench-vs-pytorch, which installs PyTorch and builds addmlp first.
+"""
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PY = "/usr/bin/python3"
+
+
+def run(cmd, cwd):
+    """Runs cmd; returns (seconds, peak RSS in bytes, stdout). Fails loudly on a non-zero exit."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    # communicate() has reaped the child; its rusage is in RUSAGE_CHILDREN only as a maximum over
+    # all children, so peak RSS is measured by wait4 in run_rss below when it matters.
+    if proc.returncode != 0:
+        sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()}")
+    return elapsed, out.decode()
+
+
+def run_rss(cmd, cwd):
+    """Runs cmd; returns (seconds, peak RSS in bytes) of that one process (wait4)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"command failed: {' '.join(cmd)}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def parity(addmlp, work):
+    """Loss curves of both over the first 150 epochs, to 4 significant digits, for seeds 42 and 7."""
+    results = {}
+    for seed in (42, 7):
+        model, curve, ref = (os.path.join(work, f"{name}-{seed}.json") for name in ("m", "l", "pt"))
+        run([addmlp, "train", "--quiet", "--seed", str(seed), "--epochs", "150", "--model", model, "--loss-curve", curve], work)
+        run([PY, os.path.join(HERE, "tutorial.py"), "--seed", str(seed), "--epochs", "150", "--loss-json", ref], work)
+        ours = json.load(open(curve))["loss"]
+        theirs = json.load(open(ref))
+        agree = [same_to_4_digits(a, b) for a, b in zip(ours, theirs)]
+        results[seed] = {"epochs": len(theirs), "agree": sum(agree),
+                         "same_printed": sum(f"{a:.3e}" == f"{b:.3e}" for a, b in zip(ours, theirs)),
+                         "max_relative_difference": max(abs(a - b) / abs(b) for a, b in zip(ours, theirs) if b),
+                         "first_disagreement": next((i + 1 for i, ok in enumerate(agree) if not ok), None)}
+    return results
+
+
+def same_to_4_digits(a, b):
+    """a and b agree to 4 significant digits: they differ by at most half a unit in b's 4th digit."""
+    if a == b:
+        return True
+    return abs(a - b) <= 0.5 * 10 ** (math.floor(math.log10(abs(b))) - 3)
+
+
+def steady_state(addmlp, work, runs, sizes, thread_counts):
+    rows = []
+    for threads in thread_counts:
+        for n in sizes:
+            ours, theirs = [], []
+            for _ in range(runs):  # alternate the tools run by run
+                _, out = run([addmlp, "bench", "--device", "cpu", "--samples", str(n), "--threads", str(threads), "--json"], work)
+                ours.append(json.loads(out)[0]["us_per_step"])
+                _, out = run([PY, os.path.join(HERE, "bench_step.py"), "--samples", str(n), "--threads", str(threads)], work)
+                theirs.append(json.loads(out)["us_per_step"])
+            rows.append({"samples": n, "threads": threads, "addmlp_us": median(ours), "pytorch_us": median(theirs),
+                         "ratio": median(ours) / median(theirs), "addmlp_runs": ours, "pytorch_runs": theirs})
+            print(f"  steps: {n:>8} samples, {threads} thread(s): addmlp {median(ours):9.1f} µs, PyTorch {median(theirs):9.1f} µs", file=sys.stderr)
+    return rows
+
+
+def whole_process(addmlp, work, runs):
+    state_dict = os.path.join(work, "tutorial.pt")
+    run([PY, os.path.join(HERE, "tutorial.py"), "--state-dict", state_dict], work)
+    run([addmlp, "train", "--quiet"], work)
+    tutorial = {"addmlp_s": [], "pytorch_s": [], "addmlp_rss": [], "pytorch_rss": []}
+    predict = {"addmlp_s": [], "pytorch_s": []}
+    for _ in range(runs):
+        s, rss = run_rss([addmlp, "train"], work)
+        tutorial["addmlp_s"].append(s)
+        tutorial["addmlp_rss"].append(rss)
+        s, rss = run_rss([PY, os.path.join(HERE, "tutorial.py")], work)
+        tutorial["pytorch_s"].append(s)
+        tutorial["pytorch_rss"].append(rss)
+        predict["addmlp_s"].append(run_rss([addmlp, "predict", "0.3", "0.5"], work)[0])
+        predict["pytorch_s"].append(run_rss([PY, os.path.join(HERE, "predict.py"), state_dict, "0.3", "0.5"], work)[0])
+    return tutorial, predict
+
+
+def leak(addmlp, work, epochs=100_000):
+    """RSS after epoch 1001 and near the end of a long run at 1e3 samples (read from /proc as it runs)."""
+    proc = subprocess.Popen([addmlp, "train", "--epochs", str(epochs), "--log-every", "1000", "--model", "leak.json",
+                             "--loss-curve", "leak-loss.json"], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    samples = {}
+    for line in proc.stderr:
+        if line.startswith("Epoch:"):
+            epoch = int(line.split()[1])
+            with open(f"/proc/{proc.pid}/status") as status:
+                rss = next(int(l.split()[1]) * 1024 for l in status if l.startswith("VmRSS:"))
+            samples[epoch] = rss
+    proc.wait()
+    first, last = samples[1001], samples[max(samples)]
+    return {"epochs": epochs, "rss_after_1001": first, "rss_at_last_log": last, "last_logged_epoch": max(samples),
+            "growth": last / first - 1}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--addmlp", required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", help="also write the raw numbers here")
+    parser.add_argument("--quick", action="store_true", help="fewer sizes and runs: a smoke test of this script")
+    args = parser.parse_args()
+    runs = 2 if args.quick else args.runs
+    sizes = [1_000, 100_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
+    cores = os.cpu_count()
+    thread_counts = sorted({1, cores})
+
+    with tempfile.TemporaryDirectory() as work:
+        print("parity (loss curves)...", file=sys.stderr)
+        agreement = parity(args.addmlp, work)
+        print("steady-state steps...", file=sys.stderr)
+        steps = steady_state(args.addmlp, work, runs, sizes, thread_counts)
+        print("whole processes...", file=sys.stderr)
+        tutorial, predict = whole_process(args.addmlp, work, runs)
+        print("long run (leak check)...", file=sys.stderr)
+        memory = leak(args.addmlp, work, 20_000 if args.quick else 100_000)
+
+    import torch
+    result = {
+        "date": datetime.date.today().isoformat(), "machine": f"{platform.processor() or platform.machine()}, {cores} cores",
+        "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown"),
+        "pytorch": torch.__version__, "runs": runs, "parity": agreement, "steps": steps, "tutorial": tutorial, "predict": predict, "leak": memory,
+    }
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=2)
+
+    m = median
+    print(f"\n### addmlp / PyTorch {torch.__version__} — {result['date']}, {result['cpu']}, {cores} cores, medians of {runs} alternating runs\n")
+    print("| measure | threads | addmlp | PyTorch | ratio |")
+    print("|---|---:|---:|---:|---:|")
+    for r in steps:
+        print(f"| µs per training step, {r['samples']:.0e} samples | {r['threads']} | {r['addmlp_us']:.1f} | {r['pytorch_us']:.1f} | {r['ratio']:.2f} |")
+    print(f"| tutorial run, whole process (s) | default | {m(tutorial['addmlp_s']):.3f} | {m(tutorial['pytorch_s']):.3f} | {m(tutorial['addmlp_s']) / m(tutorial['pytorch_s']):.2f} |")
+    print(f"| one prediction, whole process (s) | default | {m(predict['addmlp_s']):.3f} | {m(predict['pytorch_s']):.3f} | {m(predict['addmlp_s']) / m(predict['pytorch_s']):.2f} |")
+    print(f"| tutorial run, peak RSS (MiB) | default | {m(tutorial['addmlp_rss']) / 2**20:.0f} | {m(tutorial['pytorch_rss']) / 2**20:.0f} | {m(tutorial['addmlp_rss']) / m(tutorial['pytorch_rss']):.2f} |")
+    same = all(a["agree"] == a["epochs"] for a in agreement.values())
+    print(f"\nLoss curves, first 150 epochs: "
+          + "; ".join(f"seed {s}: {a['agree']}/{a['epochs']} epochs agree to 4 significant digits "
+                      f"({a['same_printed']} print identically as %.3e; largest relative difference {a['max_relative_difference']:.1e})"
+                      for s, a in agreement.items())
+          + (" — both tools computed the same thing." if same else " — MISMATCH."))
+    print(f"Long run, {memory['epochs']} epochs at 1e3 samples: RSS {memory['rss_after_1001'] / 2**20:.1f} MiB after epoch 1001, "
+          f"{memory['rss_at_last_log'] / 2**20:.1f} MiB after epoch {memory['last_logged_epoch']} ({memory['growth'] * 100:+.1f}%).")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
