@@ -7,12 +7,14 @@ namespace AddMlp.Gpu.Cli;
 public static class AddMlpApp
 {
     public static RootCommand CreateRoot(CliContext context) =>
-        new("addmlp: train a small neural network to add two numbers, on a CUDA GPU or the CPU (TorchSharp).")
+        new("addmlp: train a small neural network to add two numbers, on a CUDA GPU or the CPU (TorchSharp).\n\nStart with: addmlp train, then addmlp predict 0.3 0.5. When something is wrong: addmlp info.")
         {
             TrainCommand.Create(context),
             PredictCommand.Create(context),
             EvalCommand.Create(context),
             BenchCommand.Create(context),
+            ExportCommand.Create(context),
+            PlotCommand.Create(context),
             InfoCommand.Create(context),
         };
 
@@ -24,7 +26,7 @@ public static class AddMlpApp
     {
         if (args.Length == 0 || args.Contains("--help") || args.Contains("-h") || args.Contains("-?"))
             return false;
-        if (args[0] is "train" or "eval" or "bench" or "info")
+        if (args[0] is "train" or "eval" or "bench" or "info" or "export")
             return true;
         int device = Array.IndexOf(args, "--device");
         return args[0] == "predict" && device >= 0 && device + 1 < args.Length && args[device + 1] != "cpu";

@@ -40,7 +40,7 @@ public static class BenchCommand
         Option<double> seconds = CommonOptions.Finite("--seconds", 0.5, new Bounds(0, MinExclusive: true, 60), "Target duration of each timed run", "S");
         var json = new Option<bool>("--json") { Description = "Print the rows as JSON" };
 
-        var command = new Command("bench", "Time steady-state training steps (full batch, Adam, MSE) for several sample counts and devices.")
+        var command = new Command("bench", "Time steady-state training steps (full batch, Adam, MSE) for several sample counts and devices.\n\nExample: addmlp bench --samples 1e3,1e6 --device cpu,cuda --threads 1")
         {
             samples, devices, threads, hidden, seconds, json,
         };

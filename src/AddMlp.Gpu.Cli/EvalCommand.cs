@@ -13,7 +13,7 @@ public static class EvalCommand
 
     public static Command Create(CliContext context)
     {
-        Option<string> model = CommonOptions.ModelPath("The model file to evaluate");
+        var model = new ModelSource();
         var range = new Option<InputRange?>("--range")
         {
             Description = "Evaluate on pairs uniform in [LO, HI) (default: the training range and -100:100)",
@@ -30,14 +30,16 @@ public static class EvalCommand
         Option<string> device = CommonOptions.Device("cpu", "Where to run the model");
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
 
-        var command = new Command("eval", "Measure a saved model against exact addition: MAE, RMSE and max error in and out of its training range, and a verdict.")
+        var command = new Command("eval", "Measure a saved model against exact addition: MAE, RMSE and max error in and out of its training range, and a verdict.\n\nExample: addmlp eval --range -1000:1000")
         {
-            model, range, samples, seed, device, json,
+            range, samples, seed, device, json,
         };
+        foreach (Option option in model.Options)
+            command.Options.Add(option);
         command.SetAction(parse =>
         {
-            string path = parse.GetValue(model)!;
-            ModelDocument doc = ModelFile.Load(path);
+            string path = parse.GetValue(model.Path)!;
+            ModelDocument doc = model.Load(parse);
             InputRange trained = doc.Training?.Range is [double lo, double hi] && lo < hi ? new InputRange(lo, hi) : InputRange.Unit;
             InputRange[] ranges = parse.GetValue(range) is InputRange only ? [only] : trained == InputRange.Wide ? [trained] : [trained, InputRange.Wide];
             ResolvedDevice where = Devices.Resolve(parse.GetValue(device)!);

@@ -10,7 +10,7 @@ public static class InfoCommand
     public static Command Create(CliContext context)
     {
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
-        var command = new Command("info", "Show versions, backend, CUDA and GPUs, threads, the libstdc++ check and where files go; exits 3 if libtorch cannot load.")
+        var command = new Command("info", "Show versions, backend, CUDA and GPUs, threads, the libstdc++ check and where files go; exits 3 if libtorch cannot load.\n\nExample: addmlp info --json")
         {
             json,
         };

@@ -27,14 +27,16 @@ public static class PredictCommand
             else if (values.Length % 2 != 0)
                 result.AddError($"predict takes pairs of numbers, got {values.Length}; e.g. addmlp predict 0.3 0.5");
         });
-        Option<string> model = CommonOptions.ModelPath("The model file to use (written by addmlp train)");
+        var model = new ModelSource();
         Option<string> device = CommonOptions.Device("cpu", "Where to run the model: cpu (default; evaluated in managed code, no libtorch start-up), auto, cuda or cuda:N");
         var json = new Option<bool>("--json") { Description = "Print the results as a JSON array of {a, b, sum}" };
 
-        var command = new Command("predict", "Add pairs of numbers with a trained model: addmlp predict 0.3 0.5 prints ~0.8.")
+        var command = new Command("predict", "Add pairs of numbers with a trained model; one sum per line on stdout.\n\nExample: addmlp predict 0.3 0.5 -2 10   (prints 0.8 and 8)")
         {
-            numbers, model, device, json,
+            numbers, device, json,
         };
+        foreach (Option option in model.Options)
+            command.Options.Add(option);
         command.SetAction(parse =>
         {
             string[] words = parse.GetValue(numbers) ?? [];
@@ -43,8 +45,8 @@ public static class PredictCommand
             var values = words.Select(v => { Numbers.TryParseFinite(v, out double d); return d; }).ToArray();
             var pairs = Enumerable.Range(0, values.Length / 2).Select(i => (values[2 * i], values[2 * i + 1])).ToArray();
 
-            string modelPath = parse.GetValue(model)!;
-            ModelDocument doc = ModelFile.Load(modelPath);
+            string modelPath = parse.GetValue(model.Path)!;
+            ModelDocument doc = model.Load(parse);
             string deviceName = parse.GetValue(device)!;
             double[] sums = deviceName == "cpu" && ManagedNetwork.Supports(doc)
                 ? ManagedNetwork.Predict(doc, pairs) // no libtorch needed: a few multiply-adds

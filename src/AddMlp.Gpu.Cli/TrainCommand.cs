@@ -59,11 +59,13 @@ public static class TrainCommand
         Option<string> model = CommonOptions.ModelPath("Where to write the model (JSON)");
         var lossCurve = new Option<string>("--loss-curve") { Description = "Where to write the per-epoch losses (JSON)", DefaultValueFactory = _ => LossCurveFile.DefaultPath, HelpName = "PATH" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors" };
+        var plot = new Option<string?>("--plot") { Description = "Also draw the loss curve to FILE (.png or .svg) at the end", HelpName = "FILE" };
+        var json = new Option<bool>("--json") { Description = "Print the run summary as JSON on stdout (progress still goes to stderr)" };
 
-        var command = new Command("train", "Train the network to add two numbers; writes the model and the loss curve.")
+        var command = new Command("train", "Train the network to add two numbers; writes the model and the loss curve.\n\nExample: addmlp train --hidden 16,16 --epochs 2000 --lr 0.01 --plot loss.png")
         {
             device, lr, epochs, seed, samples, range, noise, hidden, activation, optimizer, momentum, weightDecay,
-            batchSize, dtype, targetLoss, valFraction, threads, logEvery, model, lossCurve, quiet,
+            batchSize, dtype, targetLoss, valFraction, threads, logEvery, model, lossCurve, plot, json, quiet,
         };
         command.SetAction((parse, _) =>
         {
@@ -98,7 +100,8 @@ public static class TrainCommand
             };
             if (options.ValFraction > 0 && options.ValidationSamples == 0)
                 throw new UsageException($"--val-fraction {options.ValFraction.ToString(CultureInfo.InvariantCulture)} of {options.Samples} samples holds out none: use more --samples or a larger fraction");
-            return Task.FromResult(Run(context, options, parse.GetValue(model)!, parse.GetValue(lossCurve)!, parse.GetValue(quiet)));
+            var outputs = new TrainOutputs(parse.GetValue(model)!, parse.GetValue(lossCurve)!, parse.GetValue(plot), parse.GetValue(json), parse.GetValue(quiet));
+            return Task.FromResult(Run(context, options, outputs));
         });
         return command;
     }
@@ -122,12 +125,18 @@ public static class TrainCommand
         return [.. widths];
     }
 
-    private static int Run(CliContext context, TrainOptions options, string modelPath, string lossCurvePath, bool quiet)
+    /// <summary>Where a run's results go.</summary>
+    private sealed record TrainOutputs(string Model, string LossCurve, string? Plot, bool Json, bool Quiet);
+
+    private static int Run(CliContext context, TrainOptions options, TrainOutputs outputs)
     {
+        var (modelPath, lossCurvePath, plotPath, json, quiet) = outputs;
         OutputPath.CheckWritable(modelPath, "--model");
         OutputPath.CheckWritable(lossCurvePath, "--loss-curve");
         if (Path.GetFullPath(modelPath) == Path.GetFullPath(lossCurvePath))
             throw new UsageException($"--model and --loss-curve both name '{modelPath}': give them different paths");
+        if (plotPath is not null)
+            PlotCommand.Check(plotPath);
 
         TrainResult result = Trainer.Train(options, quiet ? null : new EpochLogPrinter(context.Err), context.Interrupt);
 
@@ -140,11 +149,17 @@ public static class TrainCommand
             return ExitCodes.RunFailed;
         }
 
-        ModelFile.Save(modelPath, ModelDocument.From(result));
-        LossCurveFile.Save(lossCurvePath, LossCurveDocument.From(result));
+        ModelDocument model = ModelDocument.From(result);
+        LossCurveDocument curve = LossCurveDocument.From(result);
+        ModelFile.Save(modelPath, model);
+        LossCurveFile.Save(lossCurvePath, curve);
+        if (plotPath is not null)
+            LossCurvePlot.Save(curve, plotPath, PlotCommand.Title(curve, model.Training));
 
-        if (!quiet)
-            TrainSummary.Print(context.Out, result, modelPath, lossCurvePath);
+        if (json)
+            context.Out.WriteLine(TrainSummary.Json(result, modelPath, lossCurvePath, plotPath));
+        else if (!quiet)
+            TrainSummary.Print(context.Out, result, modelPath, lossCurvePath, plotPath);
         if (result.Status == TrainStatus.Interrupted)
         {
             context.Err.WriteLine($"addmlp: interrupted after epoch {result.EpochsRun} of {options.Epochs}; wrote the model and loss curve so far (status \"interrupted\")");

@@ -6,7 +6,23 @@ namespace AddMlp.Gpu.Cli;
 /// <summary>The few lines `train` ends with: what ran, how it ended, what was learned, where it went.</summary>
 public static class TrainSummary
 {
-    public static void Print(TextWriter o, TrainResult result, string modelPath, string lossCurvePath)
+    /// <summary>The summary as one JSON object: the model file's training block plus what was learned and written.</summary>
+    public static string Json(TrainResult result, string modelPath, string lossCurvePath, string? plotPath)
+    {
+        ModelDocument model = ModelDocument.From(result);
+        var coefficients = ExactRule.Coefficients(result.Options.Architecture, result.StateDict);
+        var summary = new
+        {
+            training = model.Training,
+            architecture = model.Architecture,
+            dtype = model.Dtype,
+            learned = coefficients is { } c ? new { weight = new[] { c.W0, c.W1 }, bias = c.Bias, formula = Formula(c), distance_to_exact_rule = ExactRule.Distance(c) } : null,
+            files = new { model = modelPath, loss_curve = lossCurvePath, plot = plotPath },
+        };
+        return System.Text.Json.JsonSerializer.Serialize(summary, AddMlp.Gpu.Json.Options);
+    }
+
+    public static void Print(TextWriter o, TrainResult result, string modelPath, string lossCurvePath, string? plotPath = null)
     {
         TrainOptions opt = result.Options;
         o.WriteLine($"device:     {result.Device.Name} ({result.Device.Reason})");
@@ -30,7 +46,7 @@ public static class TrainSummary
             o.WriteLine($"learned:    {parameters} parameters; `addmlp eval` measures how close to a + b they come");
         }
         o.WriteLine($"elapsed:    {result.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms");
-        o.WriteLine($"wrote:      {modelPath}, {lossCurvePath}");
+        o.WriteLine($"wrote:      {modelPath}, {lossCurvePath}{(plotPath is null ? "" : $", {plotPath}")}");
     }
 
     /// <summary>y = 0.99998·a + 1.00001·b + 0.00003</summary>

@@ -112,6 +112,16 @@ public sealed class BadInputTests : IDisposable
         { "bench --device cuda", 3, "--device cuda: CUDA is unavailable" },
         { "bench --seconds 0", 2, "--seconds must be a finite number above 0 and at most 60, got '0'" },
         { "bench --threads 0", 2, "--threads must be at least 1, got 0" },
+        // plot and export
+        { "plot -o loss.jpg", 2, "'loss.jpg': a plot is written as .png or .svg" },
+        { "plot --loss-curve missing.json", 2, "loss-curve file 'missing.json' not found" },
+        { "train --plot loss.gif", 2, "'loss.gif': a plot is written as .png or .svg" },
+        { "export -o adder.bin", 2, "--output 'adder.bin': give it a .pt, .pth or .safetensors extension, or pass --format" },
+        { "export -o a.pt --format onnx", 2, "--format 'onnx' is not one of pt, safetensors" },
+        { "export", 2, "--output" },
+        { "predict 1 2 --model missing.pt", 2, "model file 'missing.pt' not found" },
+        { "predict 1 2 --model empty.json --hidden 4", 2, "--hidden and --activation describe .pt/.safetensors files" },
+        { "predict 1 2 --model text.pt", 2, "model file 'text.pt' does not load as Linear(2, 1)" },
         // the command itself
         { "", 2, "no command given" },
         { "fly", 2, "fly" },
@@ -145,6 +155,7 @@ public sealed class BadInputTests : IDisposable
 
         void Write(string name, string text) => File.WriteAllText(_dir.File(name), text);
         Write("empty.json", "");
+        Write("text.pt", "this is not a zip archive");
         Write("text.json", "this is not JSON");
         Write("truncated.json", valid[..(valid.Length / 2)]);
         Write("array.json", "[1, 2, 3]");
