@@ -1,4 +1,5 @@
 namespace AddMlp.Gpu.Cli;
 
 /// <summary>Where a command writes (results to Out, everything else to Err) and the user's interrupt.</summary>
-public sealed record CliContext(TextWriter Out, TextWriter Err, CancellationToken Interrupt);
+/// <param name="ErrIsTerminal">Whether Err is a terminal (then training shows a live progress bar).</param>
+public sealed record CliContext(TextWriter Out, TextWriter Err, CancellationToken Interrupt, bool ErrIsTerminal = false);

@@ -21,9 +21,10 @@ public static class CommonOptions
         HelpName = "PATH",
     };
 
-    /// <summary>One of a fixed set of words.</summary>
-    public static Option<string> OneOf(string name, string defaultValue, IReadOnlyList<string> values, string description, Func<string, bool>? valid = null) =>
-        new(name)
+    /// <summary>One of a fixed set of words (offered by tab completion).</summary>
+    public static Option<string> OneOf(string name, string defaultValue, IReadOnlyList<string> values, string description, Func<string, bool>? valid = null)
+    {
+        var option = new Option<string>(name)
         {
             Description = description,
             DefaultValueFactory = _ => defaultValue,
@@ -36,6 +37,9 @@ public static class CommonOptions
                 return text;
             },
         };
+        option.CompletionSources.Add(_ => values.Where(v => v != "cuda:N").Select(v => new System.CommandLine.Completions.CompletionItem(v)));
+        return option;
+    }
 
     /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public static Option<int> AtLeast(string name, int defaultValue, int min, string description, int max = int.MaxValue, string helpName = "N") =>

@@ -5,7 +5,7 @@ if (AddMlpApp.NeedsLibTorch(args))
     NativeRuntime.StartLoading();
 
 using var interruption = new Interruption(Console.Error);
-int code = await AddMlpApp.RunAsync(args, new CliContext(Console.Out, Console.Error, interruption.Token));
+int code = await AddMlpApp.RunAsync(args, new CliContext(Console.Out, Console.Error, interruption.Token, ErrIsTerminal: !Console.IsErrorRedirected));
 if (NativeRuntime.IsLoaded)
     FastExit.Now(code); // libtorch's teardown is slow and has nothing to do: all files are written and flushed
 return code;

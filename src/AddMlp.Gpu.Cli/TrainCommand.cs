@@ -138,7 +138,18 @@ public static class TrainCommand
         if (plotPath is not null)
             PlotCommand.Check(plotPath);
 
-        TrainResult result = Trainer.Train(options, quiet ? null : new EpochLogPrinter(context.Err), context.Interrupt);
+        // On a terminal a live bar replaces the tutorial's lines; redirected, the lines stay (logs, pipes, tests).
+        ProgressBar? bar = !quiet && context.ErrIsTerminal ? new ProgressBar(context.Err, options.Epochs) : null;
+        IProgress<EpochLoss>? progress = quiet ? null : bar ?? (IProgress<EpochLoss>)new EpochLogPrinter(context.Err);
+        TrainResult result;
+        try
+        {
+            result = Trainer.Train(bar is null ? options : options with { LogEvery = Math.Max(1, Math.Min(options.LogEvery, options.Epochs / 200)) }, progress, context.Interrupt);
+        }
+        finally
+        {
+            bar?.Finish();
+        }
 
         if (result.Status == TrainStatus.Diverged)
         {

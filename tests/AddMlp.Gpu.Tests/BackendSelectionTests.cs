@@ -9,7 +9,7 @@ namespace AddMlp.Gpu.Tests;
 /// </summary>
 public sealed class BackendSelectionTests
 {
-    private static readonly string Library = Path.Combine(RepoRoot(), "src", "AddMlp.Gpu", "AddMlp.Gpu.csproj");
+    private static readonly string Library = Repo.File("src", "AddMlp.Gpu", "AddMlp.Gpu.csproj");
 
     [Theory]
     [InlineData("cpu", "", "TorchSharp-cpu")]
@@ -73,15 +73,5 @@ public sealed class BackendSelectionTests
         string stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         return (process.ExitCode, stdout + stderr.Result);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "AddMlp.Gpu.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"no AddMlp.Gpu.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -61,6 +61,28 @@ public sealed class EcosystemTests : IDisposable
         Assert.StartsWith("Epoch: 1     loss: 1.198e+00", train.StdErr);
     }
 
+    [Fact]
+    public void On_a_terminal_training_shows_a_live_progress_bar_instead_of_lines()
+    {
+        // `script` runs addmlp on a pseudo-terminal, as a user's shell would.
+        string command = $"dotnet {Cli.Dll} train --epochs 3000";
+        var start = new System.Diagnostics.ProcessStartInfo("script", ["-qfec", command, "/dev/null"])
+        {
+            WorkingDirectory = _dir.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string screen = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Matches(@"\r\[#*-*\] epoch \d+/3000  loss \d\.\d{3}e[-+]\d{2}  \d+ epochs/s  (\d\d:\d\d:\d\d|--:--:--) left", screen);
+        Assert.DoesNotContain("Epoch: 1     loss:", screen);
+        Assert.Contains("final loss:", screen);
+    }
+
     [Theory]
     [InlineData("adder.pt", new string[0])]
     [InlineData("adder.safetensors", new string[0])]

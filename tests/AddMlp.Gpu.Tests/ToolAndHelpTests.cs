@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AddMlp.Gpu.Tests;
+
+/// <summary>addmlp as a .NET tool, its help (snapshots), and tab completion.</summary>
+public sealed class ToolAndHelpTests
+{
+    public static TheoryData<string> Commands => new() { "", "train", "predict", "eval", "bench", "export", "plot", "info" };
+
+    /// <summary>
+    /// Each command's help is kept in tests/AddMlp.Gpu.Tests/Snapshots/help-*.txt; a change to it shows
+    /// up as a failing test and a diff. Run the tests with ADDMLP_UPDATE_SNAPSHOTS=1 to accept it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void Help_matches_its_snapshot(string command)
+    {
+        using var dir = new TempDir();
+        CliResult help = Cli.Run(dir.Path, command == "" ? ["--help"] : [command, "--help"]);
+        string snapshot = Repo.File("tests", "AddMlp.Gpu.Tests", "Snapshots", $"help-{(command == "" ? "addmlp" : command)}.txt");
+        if (Environment.GetEnvironmentVariable("ADDMLP_UPDATE_SNAPSHOTS") == "1")
+            File.WriteAllText(snapshot, help.StdOut);
+
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("Example: addmlp", help.StdOut);
+        Assert.Equal(File.ReadAllText(snapshot), help.StdOut);
+    }
+
+    [Theory]
+    [InlineData("train --dev", "--device")]
+    [InlineData("train --optimizer ", "adam\nadamw\nsgd")]
+    [InlineData("pl", "plot")]
+    public void Tab_completion_answers_through_the_suggest_directive(string line, string expected)
+    {
+        using var dir = new TempDir();
+        CliResult result = Cli.Run(dir.Path, $"[suggest:{line.Length.ToString(CultureInfo.InvariantCulture)}]", line);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(expected, result.StdOut.Trim().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void The_tool_package_installs_and_runs_train_and_predict()
+    {
+        using var dir = new TempDir();
+        string packages = Path.Combine(dir.Path, "packages"), tools = Path.Combine(dir.Path, "tools"), work = Path.Combine(dir.Path, "work");
+        Directory.CreateDirectory(work);
+
+        Run("dotnet", ["pack", Repo.File("src", "AddMlp.Gpu.Cli", "AddMlp.Gpu.Cli.csproj"), "-c", "Release", "-p:TorchBackend=cpu", "-o", packages, "-nologo", "-v", "q"], Repo.Root);
+        Assert.Equal(["addmlp.1.0.0.nupkg", "addmlp.linux-x64.1.0.0.nupkg"], Directory.GetFiles(packages).Select(Path.GetFileName).Order());
+        Run("dotnet", ["tool", "install", "addmlp", "--tool-path", tools, "--add-source", packages], dir.Path);
+
+        string addmlp = Path.Combine(tools, "addmlp");
+        Run(addmlp, ["train", "--quiet"], work);
+        string sum = Run(addmlp, ["predict", "0.3", "0.5"], work);
+
+        Assert.InRange(double.Parse(sum, CultureInfo.InvariantCulture), 0.8 - 1e-4, 0.8 + 1e-4);
+        Assert.True(File.Exists(Path.Combine(work, "addmlp-model.json")));
+    }
+
+    private static string Run(string program, string[] args, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in args)
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(8)), $"{program} {string.Join(' ', args)} timed out");
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} exited {process.ExitCode}\n{stdout}\n{stderr.Result}");
+        return stdout;
+    }
+}
