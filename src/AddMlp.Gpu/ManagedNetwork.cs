@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace AddMlp.Gpu;
 
 /// <summary>
@@ -26,7 +28,7 @@ public static class ManagedNetwork
             double[] x = [Round(pairs[row].A, single), Round(pairs[row].B, single)];
             for (int layer = 0; layer < layers.Length; layer++)
             {
-                x = single ? Linear32(x, layers[layer].Weight, layers[layer].Bias) : Linear64(x, layers[layer].Weight, layers[layer].Bias);
+                x = single ? Linear<float>(x, layers[layer].Weight, layers[layer].Bias) : Linear<double>(x, layers[layer].Weight, layers[layer].Bias);
                 if (layer < layers.Length - 1)
                     Activate(x, model.Architecture.Activation!, single);
             }
@@ -37,30 +39,18 @@ public static class ManagedNetwork
 
     private static double Round(double value, bool single) => single ? (float)value : value;
 
-    private static double[] Linear32(double[] x, TensorData weight, TensorData bias)
+    /// <summary>One Linear layer in <typeparamref name="T"/> arithmetic: the products summed in input order, then the bias.</summary>
+    private static double[] Linear<T>(double[] x, TensorData weight, TensorData bias)
+        where T : IFloatingPointIeee754<T>
     {
         int outputs = (int)weight.Shape[0], inputs = (int)weight.Shape[1];
         var y = new double[outputs];
         for (int o = 0; o < outputs; o++)
         {
-            float acc = 0;
+            T acc = T.Zero;
             for (int i = 0; i < inputs; i++)
-                acc += (float)weight.Values[o * inputs + i] * (float)x[i];
-            y[o] = acc + (float)bias.Values[o];
-        }
-        return y;
-    }
-
-    private static double[] Linear64(double[] x, TensorData weight, TensorData bias)
-    {
-        int outputs = (int)weight.Shape[0], inputs = (int)weight.Shape[1];
-        var y = new double[outputs];
-        for (int o = 0; o < outputs; o++)
-        {
-            double acc = 0;
-            for (int i = 0; i < inputs; i++)
-                acc += weight.Values[o * inputs + i] * x[i];
-            y[o] = acc + bias.Values[o];
+                acc += T.CreateTruncating(weight.Values[o * inputs + i]) * T.CreateTruncating(x[i]);
+            y[o] = double.CreateTruncating(acc + T.CreateTruncating(bias.Values[o]));
         }
         return y;
     }
