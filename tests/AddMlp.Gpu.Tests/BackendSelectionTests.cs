@@ -57,7 +57,7 @@ public sealed class BackendSelectionTests
         using JsonDocument json = JsonDocument.Parse(output);
         return json.RootElement.GetProperty("Items").GetProperty("PackageReference").EnumerateArray()
             .Select(item => item.GetProperty("Identity").GetString()!)
-            .Where(name => name.StartsWith("TorchSharp", StringComparison.Ordinal))
+            .Where(name => name == "TorchSharp" || name.StartsWith("TorchSharp-", StringComparison.Ordinal)) // the libtorch flavour, not TorchSharp.PyBridge
             .ToArray();
     }
 
