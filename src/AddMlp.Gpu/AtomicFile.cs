@@ -8,22 +8,30 @@ public static class AtomicFile
 {
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
     {
+        byte[] bytes = content.ToArray();
+        Write(path, temp => File.WriteAllBytes(temp, bytes));
+    }
+
+    /// <summary>
+    /// Lets <paramref name="writeTemporary"/> write the content to the temporary path it is given (which
+    /// ends in <paramref name="extension"/>, for writers that choose a format by extension), then flushes
+    /// that file to disk and renames it over <paramref name="path"/>. On any failure the target is untouched.
+    /// </summary>
+    public static void Write(string path, Action<string> writeTemporary, string extension = ".tmp")
+    {
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}{extension}");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content);
+            writeTemporary(temp);
+            using (var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
                 stream.Flush(flushToDisk: true);
-            }
             File.Move(temp, full, overwrite: true);
         }
-        catch
+        finally
         {
-            File.Delete(temp);
-            throw;
+            File.Delete(temp); // gone already after a successful rename
         }
     }
 }

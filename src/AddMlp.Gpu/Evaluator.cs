@@ -17,7 +17,7 @@ public static class Evaluator
         using var scope = NewDisposeScope();
         manual_seed(seed);
         var (x, _) = AdditionData.Create(samples, range);
-        ScalarType dtype = model.Dtype == "float64" ? float64 : float32;
+        ScalarType dtype = DType.Of(model.Dtype);
         using Sequential net = AdderNet.FromStateDict(model.Architecture, model.StateDict, dtype);
         net.to(device.Torch).eval();
 

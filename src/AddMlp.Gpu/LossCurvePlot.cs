@@ -39,20 +39,14 @@ public static class LossCurvePlot
         plot.YLabel("loss (log scale)");
         plot.ShowLegend(Alignment.UpperRight);
 
-        // Render to a temporary file beside the target, then rename: never a half-written plot.
-        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{extension}");
-        try
+        // Rendered to a temporary file beside the target, then renamed: never a half-written plot.
+        AtomicFile.Write(path, temp =>
         {
             if (extension == ".png")
                 plot.SavePng(temp, Width, Height);
             else
                 plot.SaveSvg(temp, Width, Height);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        }, extension);
     }
 
     private static void AddSeries(Plot plot, double[] values, string label, Color color)

@@ -12,7 +12,7 @@ public static class Predictor
     {
         NativeRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
-        ScalarType dtype = model.Dtype == "float64" ? float64 : float32;
+        ScalarType dtype = DType.Of(model.Dtype);
         using Sequential net = AdderNet.FromStateDict(model.Architecture, model.StateDict, dtype);
         net.to(device.Torch).eval();
         double[] inputs = pairs.SelectMany(p => new[] { p.A, p.B }).ToArray();

@@ -25,21 +25,14 @@ public static class PyTorchFiles
     public static void Export(ModelDocument model, string path, string format)
     {
         NativeRuntime.EnsureLoaded();
-        var dtype = model.Dtype == "float64" ? TorchSharp.torch.float64 : TorchSharp.torch.float32;
-        using Sequential net = AdderNet.FromStateDict(model.Architecture, model.StateDict, dtype);
-        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
+        using Sequential net = AdderNet.FromStateDict(model.Architecture, model.StateDict, DType.Of(model.Dtype));
+        AtomicFile.Write(path, temp =>
         {
             if (format == "pt")
                 net.save_py(temp);
             else
                 net.save_safetensors(temp);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        });
     }
 
     /// <summary>

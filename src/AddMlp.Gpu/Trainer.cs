@@ -31,7 +31,7 @@ public static class Trainer
         ResolvedDevice device = Devices.Resolve(options.Device);
         MemoryEstimate.EnsureFits(options, device);
         Device target = device.Torch;
-        ScalarType dtype = options.DType == "float64" ? float64 : float32;
+        ScalarType dtype = DType.Of(options.DType);
         var clock = Stopwatch.StartNew();
 
         // Same order as the tutorial, so the CPU reproduces PyTorch's numbers: seed, data, model.
