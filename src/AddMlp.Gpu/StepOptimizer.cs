@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AddMlp.Gpu;
@@ -15,6 +16,10 @@ internal sealed class StepOptimizer : IDisposable
     private readonly string _kind;
     private readonly double _lr, _weightDecay, _momentum;
     private readonly Tensor? _expAvg, _expAvgSq, _denom; // adam, adamw
+    // The constant factors as native scalars made once: a double passed where TorchSharp takes a Scalar
+    // becomes a native object that nothing disposes (TorchSharp issue #1434), left to the finalizer
+    // thread, a few per op and every step.
+    private readonly Scalar _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negLr, _decay;
     private Tensor? _momentumBuffer;                      // sgd with momentum, made on the first step
     private long _step;
 
@@ -25,6 +30,9 @@ internal sealed class StepOptimizer : IDisposable
         _lr = options.LearningRate;
         _weightDecay = Optimizers.WeightDecay(options);
         _momentum = options.Momentum;
+        (_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps) = (Beta1, 1 - Beta1, Beta2, 1 - Beta2, Eps);
+        _negLr = -_lr;
+        _decay = _kind == "adamw" ? 1 - _lr * _weightDecay : _weightDecay;
         if (_kind is "adam" or "adamw")
         {
             _expAvg = zeros_like(parameters.Values);
@@ -47,30 +55,36 @@ internal sealed class StepOptimizer : IDisposable
         {
             // torch.optim.SGD (dampening 0, no nesterov)
             if (_weightDecay != 0)
-                grad = grad.add(param, alpha: _weightDecay);
+                grad = grad.add(param, alpha: _decay);
             if (_momentum != 0)
             {
                 if (_momentumBuffer is null)
+                {
                     _momentumBuffer = grad.clone().DetachFromDisposeScope();
+                }
                 else
-                    _momentumBuffer.mul_(_momentum).add_(grad);
+                {
+                    using Scalar momentum = _momentum;
+                    _momentumBuffer.mul_(momentum).add_(grad);
+                }
                 grad = _momentumBuffer;
             }
-            param.add_(grad, alpha: -_lr);
+            param.add_(grad, alpha: _negLr);
             return;
         }
 
         // torch.optim.Adam / AdamW, single-tensor
         if (_kind == "adamw")
-            param.mul_(1 - _lr * _weightDecay);
+            param.mul_(_decay);
         else if (_weightDecay != 0)
-            grad = grad.add(param, alpha: _weightDecay);
+            grad = grad.add(param, alpha: _decay);
         double biasCorrection1 = 1 - Math.Pow(Beta1, _step);
         double biasCorrection2 = 1 - Math.Pow(Beta2, _step);
-        _expAvg!.mul_(Beta1).add_(grad, alpha: 1 - Beta1);
-        _expAvgSq!.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
-        _denom!.copy_(_expAvgSq).sqrt_().div_(Math.Sqrt(biasCorrection2)).add_(Eps);
-        param.addcdiv_(_expAvg, _denom, value: -(_lr / biasCorrection1));
+        using Scalar correction2Sqrt = Math.Sqrt(biasCorrection2), stepSize = -(_lr / biasCorrection1);
+        _expAvg!.mul_(_beta1).add_(grad, alpha: _oneMinusBeta1);
+        _expAvgSq!.mul_(_beta2).addcmul_(grad, grad, value: _oneMinusBeta2);
+        _denom!.copy_(_expAvgSq).sqrt_().div_(correction2Sqrt).add_(_eps);
+        param.addcdiv_(_expAvg, _denom, value: stepSize);
     }
 
     public void Dispose()
@@ -79,5 +93,7 @@ internal sealed class StepOptimizer : IDisposable
         _expAvgSq?.Dispose();
         _denom?.Dispose();
         _momentumBuffer?.Dispose();
+        foreach (Scalar s in (Scalar[])[_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negLr, _decay])
+            s.Dispose();
     }
 }
