@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using AddMlp.Gpu;
 
 namespace AddMlp.Gpu.Cli;
@@ -72,14 +71,10 @@ public static class BenchCommand
             }
             if (asJson)
             {
-                var report = rows.Select(r => new
-                {
-                    samples = r.Samples, device = r.Device, threads = r.Threads, steps = r.Steps,
-                    us_per_step = r.MicrosecondsPerStep, samples_per_s = r.SamplesPerSecond, effective_gb_per_s = r.EffectiveGigabytesPerSecond,
-                    copy_us = r.CopyMicroseconds, copy_gb_per_s = r.CopyGigabytesPerSecond, steps_per_copy = r.StepsPerCopy,
-                    peak_rss_bytes = r.PeakRssBytes, gpu_memory_bytes = (long?)null,
-                });
-                context.Out.WriteLine(JsonSerializer.Serialize(report, Json.Options));
+                BenchRowJson[] report = [.. rows.Select(r => new BenchRowJson(
+                    r.Samples, r.Device, r.Threads, r.Steps, r.MicrosecondsPerStep, r.SamplesPerSecond, r.EffectiveGigabytesPerSecond,
+                    r.CopyMicroseconds, r.CopyGigabytesPerSecond, r.StepsPerCopy, r.PeakRssBytes, GpuMemoryBytes: null))];
+                context.Out.WriteLine(CliJson.Serialize<IReadOnlyList<BenchRowJson>>(report));
             }
             else
             {

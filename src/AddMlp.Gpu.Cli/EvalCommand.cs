@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using AddMlp.Gpu;
 
 namespace AddMlp.Gpu.Cli;
@@ -54,17 +53,15 @@ public static class EvalCommand
 
             if (parse.GetValue(json))
             {
-                var report = new
-                {
-                    model = path,
-                    ranges = errors.Select(e => new { range = e.Range.ToString(), e.Samples, mae = e.Mae, rmse = e.Rmse, max_error = e.MaxError }),
-                    weights = coefficients is { } w ? new[] { w.W0, w.W1 } : null,
-                    bias = coefficients?.Bias,
-                    distance_to_exact_rule = distance,
-                    exact_within_tolerance = exact,
-                    tolerance = ExactRule.Tolerance,
-                };
-                context.Out.WriteLine(JsonSerializer.Serialize(report, Json.Options));
+                var report = new EvalReportJson(
+                    path,
+                    [.. errors.Select(e => new EvalRangeJson(e.Range.ToString(), e.Samples, e.Mae, e.Rmse, e.MaxError))],
+                    coefficients is { } w ? [w.W0, w.W1] : null,
+                    coefficients?.Bias,
+                    distance,
+                    exact,
+                    ExactRule.Tolerance);
+                context.Out.WriteLine(CliJson.Serialize(report));
             }
             else
             {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using AddMlp.Gpu;
 
 namespace AddMlp.Gpu.Cli;
@@ -18,7 +17,7 @@ public static class InfoCommand
         {
             EnvironmentReport report = EnvironmentReport.Collect();
             if (parse.GetValue(json))
-                context.Out.WriteLine(JsonSerializer.Serialize(report, Json.Options));
+                context.Out.WriteLine(CliJson.Serialize(report));
             else
                 Print(context.Out, report);
             return report.NativeRuntimeLoaded ? ExitCodes.Ok : ExitCodes.Environment;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using AddMlp.Gpu;
 
 namespace AddMlp.Gpu.Cli;
@@ -60,8 +59,8 @@ public static class PredictCommand
 
             if (parse.GetValue(json))
             {
-                var rows = pairs.Select((p, i) => new { a = p.Item1, b = p.Item2, sum = sums[i] });
-                context.Out.WriteLine(JsonSerializer.Serialize(rows));
+                PredictRow[] rows = [.. pairs.Select((p, i) => new PredictRow(p.Item1, p.Item2, sums[i]))];
+                context.Out.WriteLine(CliJson.SerializePredictions(rows));
             }
             else
             {

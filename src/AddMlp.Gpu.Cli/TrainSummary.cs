@@ -11,15 +11,13 @@ public static class TrainSummary
     {
         ModelDocument model = ModelDocument.From(result);
         var coefficients = ExactRule.Coefficients(result.Options.Architecture, result.StateDict);
-        var summary = new
-        {
-            training = model.Training,
-            architecture = model.Architecture,
-            dtype = model.Dtype,
-            learned = coefficients is { } c ? new { weight = new[] { c.W0, c.W1 }, bias = c.Bias, formula = Formula(c), distance_to_exact_rule = ExactRule.Distance(c) } : null,
-            files = new { model = modelPath, loss_curve = lossCurvePath, plot = plotPath },
-        };
-        return System.Text.Json.JsonSerializer.Serialize(summary, AddMlp.Gpu.Json.Options);
+        var summary = new TrainSummaryJson(
+            model.Training,
+            model.Architecture,
+            model.Dtype,
+            coefficients is { } c ? new LearnedJson([c.W0, c.W1], c.Bias, Formula(c), ExactRule.Distance(c)) : null,
+            new FilesJson(modelPath, lossCurvePath, plotPath));
+        return CliJson.Serialize(summary);
     }
 
     public static void Print(TextWriter o, TrainResult result, string modelPath, string lossCurvePath, string? plotPath = null)

@@ -5,7 +5,7 @@ namespace AddMlp.Gpu;
 /// <summary>
 /// Compile-time JSON metadata for addmlp's documents: reading and writing them then needs no
 /// reflection, which takes tens of milliseconds the first time in a process (a visible share of a
-/// short training run). Other types fall back to reflection (see <see cref="Json.Options"/>).
+/// short training run), and none is available under Native AOT, which scripts/addmlp builds.
 /// </summary>
 [JsonSerializable(typeof(ModelDocument))]
 [JsonSerializable(typeof(LossCurveDocument))]

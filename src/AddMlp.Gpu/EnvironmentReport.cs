@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Reflection;
 using TorchSharp;
 
 namespace AddMlp.Gpu;
@@ -26,7 +26,7 @@ public sealed record EnvironmentReport
     public required string? Libstdcxx { get; init; }
     public required bool? LibstdcxxHasGlibcxx3432 { get; init; }
     public required string Os { get; init; }
-    /// <summary>The malloc in use: tcmalloc when preloaded (scripts/addmlp does it), else the C library's.</summary>
+    /// <summary>The malloc in use: jemalloc (or tcmalloc) when preloaded (scripts/addmlp preloads jemalloc), else the C library's.</summary>
     public required string Allocator { get; init; }
     public required string DefaultModel { get; init; }
     public required string DefaultLossCurve { get; init; }
@@ -65,25 +65,29 @@ public sealed record EnvironmentReport
             Libstdcxx = stdcxx,
             LibstdcxxHasGlibcxx3432 = hasSymbol,
             Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-            Allocator = (LoadedLibrary("libtcmalloc_minimal") ?? LoadedLibrary("libtcmalloc")) is string tc ? $"tcmalloc ({tc})" : "the C library's malloc (scripts/addmlp preloads tcmalloc: much faster on large data)",
+            Allocator = DescribeAllocator(),
             DefaultModel = Path.GetFullPath(ModelFile.DefaultPath),
             DefaultLossCurve = Path.GetFullPath(LossCurveFile.DefaultPath),
         };
     }
 
-    /// <summary>The libtorch-* package and version for this OS named in the app's deps.json, if one is bundled.</summary>
+    /// <summary>The libtorch-* package and version for this OS that the build ships (stamped into the assembly at build time).</summary>
     private static string? BundledLibtorch()
     {
-        string deps = Path.Combine(AppContext.BaseDirectory, $"{System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name}.deps.json");
-        if (!File.Exists(deps))
-            return null;
         string os = OperatingSystem.IsWindows() ? "-win-" : OperatingSystem.IsMacOS() ? "-osx-" : "-linux-";
-        using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(deps));
-        return json.RootElement.TryGetProperty("libraries", out JsonElement libraries)
-            ? libraries.EnumerateObject().Select(p => p.Name)
-                .FirstOrDefault(n => n.StartsWith("libtorch-", StringComparison.Ordinal) && n.Contains(os, StringComparison.Ordinal))
-                ?.Replace('/', ' ')
-            : null;
+        string packages = typeof(EnvironmentReport).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "LibtorchPackages")?.Value ?? "";
+        return packages.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(p => p.Contains(os, StringComparison.Ordinal));
+    }
+
+    private static string DescribeAllocator()
+    {
+        if (LoadedLibrary("libjemalloc") is string je)
+            return Environment.GetEnvironmentVariable("MALLOC_CONF") is { Length: > 0 } conf ? $"jemalloc ({je}; {conf})" : $"jemalloc ({je})";
+        if ((LoadedLibrary("libtcmalloc_minimal") ?? LoadedLibrary("libtcmalloc")) is string tc)
+            return $"tcmalloc ({tc})";
+        return "the C library's malloc (scripts/addmlp preloads jemalloc: faster start-up and large runs)";
     }
 
     /// <summary>The path of a loaded shared library whose file name starts with <paramref name="stem"/> (Linux: /proc/self/maps).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace AddMlp.Gpu;
 
@@ -9,7 +10,14 @@ public static class Json
     /// <summary>Files nest four levels deep; anything deeper is not ours.</summary>
     public const int MaxDepth = 16;
 
-    public static JsonSerializerOptions Options { get; } = new()
+    /// <summary>The options for addmlp's own documents (<see cref="AddMlpJsonContext"/>).</summary>
+    public static JsonSerializerOptions Options { get; } = Create();
+
+    /// <summary>
+    /// addmlp's settings over its documents' source-generated metadata and the given contexts'. Only
+    /// types they name can be read or written: no reflection, so the same code runs under Native AOT.
+    /// </summary>
+    public static JsonSerializerOptions Create(params IJsonTypeInfoResolver[] resolvers) => new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null, // state_dict keys stay as PyTorch names them ("0.weight")
@@ -21,7 +29,9 @@ public static class Json
         RespectRequiredConstructorParameters = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
         Converters = { new InlineArrayConverter<double>(), new InlineArrayConverter<long>(), new ShortestDoubleConverter() },
-        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
-            AddMlpJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
+        TypeInfoResolver = JsonTypeInfoResolver.Combine([.. resolvers, AddMlpJsonContext.Default]),
     };
+
+    /// <summary>The metadata <paramref name="options"/> hold for <typeparamref name="T"/>.</summary>
+    public static JsonTypeInfo<T> TypeInfo<T>(this JsonSerializerOptions options) => (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
 }

@@ -9,7 +9,7 @@ internal static class JsonFile
     public const long MaxBytes = 64L << 20;
 
     public static void Save<T>(string path, T document) =>
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(document, Json.Options));
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(document, Json.Options.TypeInfo<T>()));
 
     /// <summary>Reads a document; every problem becomes a <see cref="ModelFileException"/> naming <paramref name="path"/>.</summary>
     public static T Load<T>(string path, string kind, string missingHint)
@@ -37,7 +37,7 @@ internal static class JsonFile
             throw new ModelFileException($"{kind} '{path}' is empty");
         try
         {
-            return JsonSerializer.Deserialize<T>(bytes, Json.Options)
+            return JsonSerializer.Deserialize(bytes, Json.Options.TypeInfo<T>())
                 ?? throw new ModelFileException($"{kind} '{path}' holds null, not an addmlp document");
         }
         catch (JsonException e)
