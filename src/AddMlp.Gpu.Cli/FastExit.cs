@@ -6,9 +6,10 @@ namespace AddMlp.Gpu.Cli;
 public static class FastExit
 {
     /// <summary>
-    /// Flushes stdout and stderr, then _exit()s. Used (1) at the end of a command that loaded libtorch,
-    /// whose static destructors take about 80 ms and have nothing left to do (every file was written and
-    /// flushed to disk before), and (2) on a second interrupt, when libtorch's threads may still be
+    /// Flushes stdout and stderr, then _exit()s. Used (1) at the end of a command that started loading
+    /// libtorch: its static destructors take about 80 ms and have nothing left to do (every file was
+    /// written and flushed to disk before), and if it is still loading (a command that failed early)
+    /// they would run against half-done initialisers and abort; and (2) on a second interrupt, when libtorch's threads may still be
     /// mid-computation and an orderly shutdown could crash.
     /// </summary>
     public static void Now(int code)

@@ -28,14 +28,29 @@ public static partial class NativeRuntime
     /// (about 0.4 s here: libtorch registers thousands of operators as it loads), so a command that
     /// will need it starts it first and parses, reads and JIT-compiles meanwhile on the other core.
     /// </summary>
-    public static void StartLoading() => ThreadPool.UnsafeQueueUserWorkItem(_ => _ = LoadFailure.Value, null);
+    public static void StartLoading()
+    {
+        s_loadStarted = true;
+        ThreadPool.UnsafeQueueUserWorkItem(_ => _ = LoadFailure.Value, null);
+    }
+
+    private static volatile bool s_loadStarted;
 
     /// <summary>True once libtorch has been loaded in this process.</summary>
     public static bool IsLoaded => LoadFailure.IsValueCreated && LoadFailure.Value is null;
 
+    /// <summary>
+    /// True once loading libtorch has begun, finished or not. A process that exits normally while
+    /// another thread is still inside libtorch's loader runs libtorch's static destructors against its
+    /// half-run initialisers and aborts ("Tried to register multiple backend fallbacks"), so such a
+    /// process must end with _exit (see the CLI's FastExit).
+    /// </summary>
+    public static bool LoadStarted => s_loadStarted;
+
     /// <summary>Makes sure libtorch is loaded; throws <see cref="NativeRuntimeException"/> if it cannot be.</summary>
     public static void EnsureLoaded()
     {
+        s_loadStarted = true;
         if (LoadFailure.Value is { } failure)
             throw failure;
     }
