@@ -8,27 +8,51 @@ public sealed record CliResult(int ExitCode, string StdOut, string StdErr)
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StdOut}\n--- stderr\n{StdErr}";
 }
 
-/// <summary>Runs the real `addmlp` (built beside the tests) as a separate process.</summary>
+/// <summary>
+/// Runs the real `addmlp` as a separate process: the command in ADDMLP_TEST_EXE when set (scripts/test
+/// sets it to scripts/addmlp, which runs the Native AOT build as users do), else the addmlp.dll built
+/// beside the tests, under `dotnet`.
+/// </summary>
 public static class Cli
 {
     /// <summary>The addmlp.dll built with the tests (the test project references the CLI project).</summary>
     public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "addmlp.dll");
 
-    public static CliResult Run(string workingDirectory, params string[] args) => RunDll(Dll, workingDirectory, args);
+    /// <summary>The command that runs addmlp, if not the built dll (see the class summary).</summary>
+    public static string? Exe { get; } = Environment.GetEnvironmentVariable("ADDMLP_TEST_EXE") is { Length: > 0 } exe ? exe : null;
 
-    public static CliResult RunDll(string dll, string workingDirectory, params string[] args)
+    /// <summary>The program and leading arguments that run addmlp.</summary>
+    public static string[] Command => Exe is string exe ? [exe] : ["dotnet", Dll];
+
+    public static CliResult Run(string workingDirectory, params string[] args) => Run(Start(workingDirectory, args), args);
+
+    /// <summary>Runs a copy of addmlp.dll under `dotnet` (JIT build).</summary>
+    public static CliResult RunDll(string dll, string workingDirectory, params string[] args) =>
+        Run(Start(["dotnet", dll], workingDirectory, args), args);
+
+    /// <summary>Runs an addmlp executable given by path.</summary>
+    public static CliResult RunExe(string exe, string workingDirectory, params string[] args) =>
+        Run(Start([exe], workingDirectory, args), args);
+
+    /// <summary>Start information for addmlp with <paramref name="args"/>, output redirected.</summary>
+    public static ProcessStartInfo Start(string workingDirectory, params string[] args) => Start(Command, workingDirectory, args);
+
+    private static ProcessStartInfo Start(string[] command, string workingDirectory, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(command[0])
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(dll);
-        foreach (string arg in args)
+        foreach (string arg in command.Skip(1).Concat(args))
             start.ArgumentList.Add(arg);
+        return start;
+    }
 
+    private static CliResult Run(ProcessStartInfo start, string[] args)
+    {
         using var process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();

@@ -65,7 +65,7 @@ public sealed class EcosystemTests : IDisposable
     public void On_a_terminal_training_shows_a_live_progress_bar_instead_of_lines()
     {
         // `script` runs addmlp on a pseudo-terminal, as a user's shell would.
-        string command = $"dotnet {Cli.Dll} train --epochs 3000";
+        string command = string.Join(' ', Cli.Command.Select(part => $"'{part}'")) + " train --epochs 3000";
         var start = new System.Diagnostics.ProcessStartInfo("script", ["-qfec", command, "/dev/null"])
         {
             WorkingDirectory = _dir.Path,

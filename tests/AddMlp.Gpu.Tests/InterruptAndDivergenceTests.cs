@@ -74,18 +74,7 @@ public sealed class InterruptAndDivergenceTests : IDisposable
 
     private Process StartTraining(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _dir.Path,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Cli.Dll);
-        start.ArgumentList.Add("train");
-        foreach (string arg in args)
-            start.ArgumentList.Add(arg);
-        return Process.Start(start)!;
+        return Process.Start(Cli.Start(_dir.Path, ["train", .. args]))!;
     }
 
     private static void WaitForStderrLine(Process process, string prefix)

@@ -30,13 +30,16 @@ public sealed class NativeRuntimeTests
         Assert.Contains("LD_LIBRARY_PATH", e.Fix);
     }
 
-    [Fact]
-    public void A_broken_native_library_makes_addmlp_exit_3_with_a_short_diagnosis()
+    /// <summary>Both builds: the JIT one built beside the tests, and the Native AOT one scripts/test builds.</summary>
+    [Theory]
+    [InlineData("jit")]
+    [InlineData("aot")]
+    public void A_broken_native_library_makes_addmlp_exit_3_with_a_short_diagnosis(string build)
     {
         using var app = new TempDir();
-        string dll = CopyAppWithBrokenLibTorchSharp(app.Path);
-
-        CliResult result = Cli.RunDll(dll, app.Path, "train", "--epochs", "2");
+        CliResult result = build == "jit"
+            ? Cli.RunDll(CopyAppWithBrokenLibTorchSharp(AppContext.BaseDirectory, app.Path, "addmlp.dll"), app.Path, "train", "--epochs", "2")
+            : Cli.RunExe(CopyAppWithBrokenLibTorchSharp(PublishedAot(), app.Path, "addmlp"), app.Path, "train", "--epochs", "2");
 
         Assert.Equal(3, result.ExitCode);
         string[] lines = result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -49,22 +52,38 @@ public sealed class NativeRuntimeTests
         Assert.False(File.Exists(Path.Combine(app.Path, "addmlp-model.json")));
     }
 
-    /// <summary>
-    /// A copy of the built addmlp whose libLibTorchSharp.so is not a shared library; the other native
-    /// libraries are linked, not copied (they are hundreds of MB).
-    /// </summary>
-    private static string CopyAppWithBrokenLibTorchSharp(string target)
+    /// <summary>The folder scripts/addmlp publishes the Native AOT build to (scripts/test builds it first).</summary>
+    private static string PublishedAot()
     {
-        string source = AppContext.BaseDirectory;
-        foreach (string file in Directory.GetFiles(source))
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        string nativeSource = Path.Combine(source, "runtimes", "linux-x64", "native");
-        string native = Directory.CreateDirectory(Path.Combine(target, "runtimes", "linux-x64", "native")).FullName;
-        foreach (string file in Directory.GetFiles(nativeSource))
-            File.CreateSymbolicLink(Path.Combine(native, Path.GetFileName(file)), file);
-        string broken = Path.Combine(native, "libLibTorchSharp.so");
-        File.Delete(broken);
-        File.WriteAllText(broken, string.Concat(Enumerable.Repeat("not a shared library\n", 200)));
-        return Path.Combine(target, "addmlp.dll");
+        string dir = Repo.File("artifacts", "addmlp");
+        string stamp = Path.Combine(dir, ".build-stamp");
+        Assert.True(File.Exists(stamp) && File.ReadAllText(stamp).Trim().EndsWith(" aot", StringComparison.Ordinal),
+            $"no Native AOT build in {dir}: run the tests with scripts/test, which builds it");
+        return dir;
+    }
+
+    /// <summary>
+    /// A copy of a built addmlp (the folder <paramref name="source"/>) whose libLibTorchSharp.so is not a
+    /// shared library; the other native libraries are linked, not copied (they are hundreds of MB).
+    /// The JIT build keeps them under runtimes/RID/native, the Native AOT build beside the executable.
+    /// </summary>
+    private static string CopyAppWithBrokenLibTorchSharp(string source, string target, string program)
+    {
+        foreach (string dir in Directory.GetDirectories(source, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(source, dir)));
+        foreach (string file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            if (Path.GetFileName(file) == "libLibTorchSharp.so")
+                File.WriteAllText(copy, string.Concat(Enumerable.Repeat("not a shared library\n", 200)));
+            else if (Path.GetRelativePath(source, file).StartsWith("runtimes", StringComparison.Ordinal) || Path.GetFileName(file).Contains(".so", StringComparison.Ordinal))
+                File.CreateSymbolicLink(copy, file); // native libraries
+            else
+                File.Copy(file, copy);
+        }
+        string programCopy = Path.Combine(target, program);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(programCopy, File.GetUnixFileMode(Path.Combine(source, program)));
+        return programCopy;
     }
 }
