@@ -16,6 +16,7 @@ internal sealed class StepOptimizer : IDisposable
     private readonly string _kind;
     private readonly double _lr, _weightDecay, _momentum;
     private readonly Tensor? _expAvg, _expAvgSq, _denom; // adam, adamw
+    private readonly Tensor? _wide;                      // adam, adamw on float32: exp_avg_sq in float64, for its square root (see Step)
     // The constant factors as native scalars made once: a double passed where TorchSharp takes a Scalar
     // becomes a native object that nothing disposes (TorchSharp issue #1434), left to the finalizer
     // thread, a few per op and every step.
@@ -38,6 +39,8 @@ internal sealed class StepOptimizer : IDisposable
             _expAvg = zeros_like(parameters.Values);
             _expAvgSq = zeros_like(parameters.Values);
             _denom = zeros_like(parameters.Values);
+            if (parameters.Values.dtype == ScalarType.Float32)
+                _wide = zeros_like(parameters.Values, dtype: ScalarType.Float64);
         }
         else if (_kind != "sgd")
         {
@@ -83,7 +86,14 @@ internal sealed class StepOptimizer : IDisposable
         using Scalar correction2Sqrt = Math.Sqrt(biasCorrection2), stepSize = -(_lr / biasCorrection1);
         _expAvg!.mul_(_beta1).add_(grad, alpha: _oneMinusBeta1);
         _expAvgSq!.mul_(_beta2).addcmul_(grad, grad, value: _oneMinusBeta2);
-        _denom!.copy_(_expAvgSq).sqrt_().div_(correction2Sqrt).add_(_eps);
+        // denom = exp_avg_sq.sqrt() / bias_correction2_sqrt + eps. libtorch 2.10's float32 sqrt is not
+        // correctly rounded (1 ulp off for ~17% of inputs, measured), which PyTorch 1.13's was; the
+        // square root of the float64 copy, rounded back to float32, is.
+        if (_wide is not null)
+            _denom!.copy_(_wide.copy_(_expAvgSq).sqrt_());
+        else
+            _denom!.copy_(_expAvgSq).sqrt_();
+        _denom.div_(correction2Sqrt).add_(_eps);
         param.addcdiv_(_expAvg, _denom, value: stepSize);
     }
 
@@ -92,6 +102,7 @@ internal sealed class StepOptimizer : IDisposable
         _expAvg?.Dispose();
         _expAvgSq?.Dispose();
         _denom?.Dispose();
+        _wide?.Dispose();
         _momentumBuffer?.Dispose();
         foreach (Scalar s in (Scalar[])[_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negLr, _decay])
             s.Dispose();

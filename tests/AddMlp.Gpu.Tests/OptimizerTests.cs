@@ -5,8 +5,11 @@ using static TorchSharp.torch;
 namespace AddMlp.Gpu.Tests;
 
 /// <summary>
-/// addmlp's optimizers update all parameters as one flat buffer; they must give the same bits as
-/// torch.optim's (here TorchSharp's) per-parameter implementations.
+/// addmlp's optimizers update all parameters as one flat buffer, with torch.optim's formulas; they must
+/// give what torch.optim's (here TorchSharp's) per-parameter implementations give: the same bits for
+/// SGD; for Adam and AdamW the same up to libtorch 2.10's float32 square root, which is 1 ulp off for
+/// some inputs and which StepOptimizer replaces by a correctly rounded one (as PyTorch 1.13 computes
+/// it: TutorialTests checks the bits against PyTorch's).
 /// </summary>
 [Collection(TorchCollection.Name)]
 public sealed class OptimizerTests
@@ -18,7 +21,7 @@ public sealed class OptimizerTests
     [InlineData("sgd", 0.0, 0.0)]
     [InlineData("sgd", 0.9, 0.0)]
     [InlineData("sgd", 0.9, 0.05)]
-    public void Flat_optimizer_matches_torch_optim_bit_for_bit(string kind, double momentum, double weightDecay)
+    public void Flat_optimizer_matches_torch_optim(string kind, double momentum, double weightDecay)
     {
         var options = new TrainOptions { Optimizer = kind, LearningRate = 0.05, Momentum = momentum, WeightDecay = weightDecay, Architecture = new Architecture(2, [4], "tanh", 1) };
         manual_seed(3);
@@ -49,7 +52,12 @@ public sealed class OptimizerTests
         Dictionary<string, TensorData> expected = AdderNet.StateDict(reference), actual = AdderNet.StateDict(flat);
         Assert.Equal(expected.Keys, actual.Keys);
         foreach (string name in expected.Keys)
-            Assert.Equal(expected[name].Values, actual[name].Values);
+        {
+            if (kind == "sgd")
+                Assert.Equal(expected[name].Values, actual[name].Values);
+            else
+                Assert.All(expected[name].Values.Zip(actual[name].Values), p => Assert.Equal(p.First, p.Second, 1e-5 * Math.Max(1, Math.Abs(p.First))));
+        }
         Assert.NotEqual(AdderNet.StateDict(AdderNet.Create(options.Architecture))["0.weight"].Values, actual["0.weight"].Values);
     }
 }

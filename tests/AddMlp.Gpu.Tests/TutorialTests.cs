@@ -20,6 +20,27 @@ public sealed class TutorialTests
         Assert.Equal(pytorchLoss, loss.ToString("0.000e+00", CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// Fixtures/pytorch-tutorial-loss-seed*.json are the per-epoch losses of scripts/pytorch/tutorial.py
+    /// (the tutorial's script) with Debian's PyTorch 1.13.1:
+    /// <c>/usr/bin/python3 scripts/pytorch/tutorial.py --seed 42 --epochs 150 --loss-json FILE</c>.
+    /// addmlp computes the same float32 numbers, not merely close ones.
+    /// </summary>
+    [Theory]
+    [InlineData(42)]
+    [InlineData(7)]
+    public void Losses_are_bit_identical_to_PyTorch_for_150_epochs(int seed)
+    {
+        string fixture = Repo.File("tests", "AddMlp.Gpu.Tests", "Fixtures", $"pytorch-tutorial-loss-seed{seed}.json");
+        float[] pytorch = [.. System.Text.Json.JsonSerializer.Deserialize<double[]>(File.ReadAllText(fixture))!.Select(v => (float)v)];
+        TrainResult ours = seed == 42 ? Default : Trainer.Train(new TrainOptions { Seed = seed, Epochs = 150 });
+
+        Assert.Equal(150, pytorch.Length);
+        for (int epoch = 0; epoch < pytorch.Length; epoch++)
+            Assert.True(BitConverter.SingleToUInt32Bits((float)ours.Losses[epoch]) == BitConverter.SingleToUInt32Bits(pytorch[epoch]),
+                $"seed {seed}, epoch {epoch + 1}: addmlp {(float)ours.Losses[epoch]:R}, PyTorch {pytorch[epoch]:R}");
+    }
+
     [Fact]
     public void Default_run_learns_weights_1_1_and_bias_0()
     {
