@@ -22,9 +22,9 @@ internal sealed class TrainingHistory : IDisposable
         _weights = architecture.Hidden.Count == 0 ? zeros(epochs, 3, dtype: dtype, device: device) : null;
     }
 
+    /// <summary>Stores one epoch's results, on the device. Call it under the training loop's dispose scope, which takes the views it makes.</summary>
     public void Record(int epoch, Tensor loss, Tensor? valLoss)
     {
-        using var scope = NewDisposeScope();
         _loss[epoch].copy_(loss.detach());
         if (valLoss is not null)
             _valLoss![epoch].copy_(valLoss);
