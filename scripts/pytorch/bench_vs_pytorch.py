@@ -60,9 +60,14 @@ def parity(addmlp, work):
         agree = [same_to_4_digits(a, b) for a, b in zip(ours, theirs)]
         results[seed] = {"epochs": len(theirs), "agree": sum(agree), "identical": sum(as_float32(a) == as_float32(b) for a, b in zip(ours, theirs)),
                          "same_printed": sum(f"{a:.3e}" == f"{b:.3e}" for a, b in zip(ours, theirs)),
-                         "max_relative_difference": max(abs(a - b) / abs(b) for a, b in zip(ours, theirs) if b),
+                         "max_relative_difference": max(abs(f32(a) - f32(b)) / abs(f32(b)) for a, b in zip(ours, theirs) if b),
                          "first_disagreement": next((i + 1 for i, ok in enumerate(agree) if not ok), None)}
     return results
+
+
+def f32(x):
+    """x rounded to float32, as a Python float."""
+    return struct.unpack("<f", struct.pack("<f", x))[0]
 
 
 def as_float32(x):
