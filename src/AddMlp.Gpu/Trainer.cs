@@ -111,14 +111,17 @@ public static class Trainer
         };
     }
 
-    /// <summary>One optimizer step on (x, y); returns the loss of its forward pass.</summary>
+    /// <summary>
+    /// One optimizer step on (x, y); returns the loss of its forward pass. The loss still belongs to the
+    /// (spent) autograd graph: compute with it under no_grad, or detach it to keep it.
+    /// </summary>
     internal static Tensor Step(Sequential model, FlatParameters parameters, StepOptimizer optimizer, Tensor x, Tensor y)
     {
         parameters.ZeroGrad();
         Tensor loss = nn.functional.mse_loss(model.forward(x), y);
         loss.backward();
         optimizer.Step();
-        return loss.detach();
+        return loss;
     }
 
     /// <summary>One pass over the data in shuffled minibatches; returns the sample-weighted mean loss.</summary>
@@ -133,7 +136,8 @@ public static class Trainer
             long size = Math.Min(batch, n - start);
             Tensor rows = order.narrow(0, start, size);
             Tensor loss = Step(model, parameters, optimizer, x.index_select(0, rows), y.index_select(0, rows));
-            total.add_(loss.mul(size));
+            using (no_grad())
+                total.add_(loss.mul(size));
         }
         return total.div_(n).squeeze();
     }
