@@ -68,7 +68,13 @@ internal sealed class FlatParameters : IDisposable
         return new FlatParameters(values, grad);
     }
 
-    public void ZeroGrad() => Grad.zero_();
+    /// <summary>
+    /// Zeroes every gradient: one op. (fill_ with a scalar made once, rather than zero_(): TorchSharp's
+    /// zero_ wraps its result in a new managed tensor, garbage every step.)
+    /// </summary>
+    public void ZeroGrad() => Grad.fill_(Zero);
+
+    private static readonly Scalar Zero = 0.0;
 
     public void Dispose()
     {

@@ -25,7 +25,8 @@ internal sealed class TrainingHistory : IDisposable
     /// <summary>Stores one epoch's results, on the device. Call it under the training loop's dispose scope, which takes the views it makes.</summary>
     public void Record(int epoch, Tensor loss, Tensor? valLoss)
     {
-        _loss[epoch].copy_(loss.detach());
+        using var noGrad = no_grad(); // the loss belongs to the step's graph; its value is all that is kept
+        _loss[epoch].copy_(loss);
         if (valLoss is not null)
             _valLoss![epoch].copy_(valLoss);
         if (_weights is not null)
