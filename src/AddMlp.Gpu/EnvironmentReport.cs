@@ -1,4 +1,3 @@
-using System.Reflection;
 using TorchSharp;
 
 namespace AddMlp.Gpu;
@@ -75,8 +74,7 @@ public sealed record EnvironmentReport
     private static string? BundledLibtorch()
     {
         string os = OperatingSystem.IsWindows() ? "-win-" : OperatingSystem.IsMacOS() ? "-osx-" : "-linux-";
-        string packages = typeof(EnvironmentReport).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "LibtorchPackages")?.Value ?? "";
+        string packages = NativeRuntime.BuildMetadata("LibtorchPackages") ?? "";
         return packages.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .FirstOrDefault(p => p.Contains(os, StringComparison.Ordinal));
     }

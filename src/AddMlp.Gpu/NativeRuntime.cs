@@ -19,9 +19,11 @@ public static partial class NativeRuntime
     public static string TorchSharpVersion { get; } = InformationalVersion(typeof(torch).Assembly);
 
     /// <summary>The libtorch flavour this build ships with: cpu, cuda or external (MSBuild TorchBackend).</summary>
-    public static string Backend { get; } =
-        typeof(NativeRuntime).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "TorchBackend")?.Value ?? "unknown";
+    public static string Backend { get; } = BuildMetadata("TorchBackend") ?? "unknown";
+
+    /// <summary>A value the build stamped into this assembly (AddMlp.Gpu.csproj), or null.</summary>
+    internal static string? BuildMetadata(string key) =>
+        typeof(NativeRuntime).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
 
     /// <summary>
     /// Starts loading libtorch on a background thread. Loading it takes most of a short run's time

@@ -20,7 +20,8 @@ internal sealed class StepOptimizer : IDisposable
     // The constant factors as native scalars made once: a double passed where TorchSharp takes a Scalar
     // becomes a native object that nothing disposes (TorchSharp issue #1434), left to the finalizer
     // thread, a few per op and every step.
-    private readonly Scalar _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negLr, _decay;
+    // _decay is AdamW's factor 1 - lr * weight_decay, or Adam's and SGD's weight decay added to the gradient.
+    private readonly Scalar _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negLr, _decay, _momentumFactor;
     private Tensor? _momentumBuffer;                      // sgd with momentum, made on the first step
     private long _step;
 
@@ -32,7 +33,7 @@ internal sealed class StepOptimizer : IDisposable
         _weightDecay = Optimizers.WeightDecay(options);
         _momentum = options.Momentum;
         (_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps) = (Beta1, 1 - Beta1, Beta2, 1 - Beta2, Eps);
-        _negLr = -_lr;
+        (_negLr, _momentumFactor) = (-_lr, _momentum);
         _decay = _kind == "adamw" ? 1 - _lr * _weightDecay : _weightDecay;
         if (_kind is "adam" or "adamw")
         {
@@ -62,14 +63,9 @@ internal sealed class StepOptimizer : IDisposable
             if (_momentum != 0)
             {
                 if (_momentumBuffer is null)
-                {
                     _momentumBuffer = grad.clone().DetachFromDisposeScope();
-                }
                 else
-                {
-                    using Scalar momentum = _momentum;
-                    _momentumBuffer.mul_(momentum).add_(grad);
-                }
+                    _momentumBuffer.mul_(_momentumFactor).add_(grad);
                 grad = _momentumBuffer;
             }
             param.add_(grad, alpha: _negLr);
@@ -104,7 +100,7 @@ internal sealed class StepOptimizer : IDisposable
         _denom?.Dispose();
         _wide?.Dispose();
         _momentumBuffer?.Dispose();
-        foreach (Scalar s in (Scalar[])[_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negLr, _decay])
+        foreach (Scalar s in (Scalar[])[_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negLr, _decay, _momentumFactor])
             s.Dispose();
     }
 }
