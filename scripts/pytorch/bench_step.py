@@ -2,8 +2,9 @@
 """Steady-state time of one full-batch training step (the tutorial's: zero_grad, forward, MSE,
 backward, Adam step) at a given sample count, measured as addmlp bench measures it.
 
-  bench_step.py --samples N --threads T [--seconds S]
-Prints one JSON object: samples, threads, steps, us_per_step.
+  bench_step.py --samples N --threads T [--seconds S] [--device cpu|cuda]
+Prints one JSON object: samples, device, threads, steps, us_per_step. On CUDA the data is made on the
+CPU and moved, as addmlp does, and the timed runs synchronise once at each end, never per step.
 """
 import argparse
 import json
@@ -16,13 +17,16 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--samples", type=int, required=True)
 parser.add_argument("--threads", type=int, required=True)
 parser.add_argument("--seconds", type=float, default=0.5)
+parser.add_argument("--device", default="cpu")
 args = parser.parse_args()
 torch.set_num_threads(args.threads)
+device = torch.device(args.device)
 
 torch.manual_seed(42)
 X = torch.rand(args.samples, 2)
 y = X.sum(dim=1, keepdim=True)
 model = nn.Sequential(nn.Linear(2, 1))
+X, y, model = X.to(device), y.to(device), model.to(device)
 criterion = nn.MSELoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
 
@@ -34,10 +38,17 @@ def step():
     optimizer.step()
 
 
+def synchronize():
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
 def timed(steps):
+    synchronize()
     start = time.perf_counter()
     for _ in range(steps):
         step()
+    synchronize()
     return time.perf_counter() - start
 
 
@@ -49,4 +60,4 @@ while elapsed < 0.05:
     elapsed = timed(steps)
 steps = max(10, int(steps * args.seconds / elapsed))
 elapsed = timed(steps)
-print(json.dumps({"samples": args.samples, "threads": args.threads, "steps": steps, "us_per_step": elapsed / steps * 1e6}))
+print(json.dumps({"samples": args.samples, "device": args.device, "threads": args.threads, "steps": steps, "us_per_step": elapsed / steps * 1e6}))

@@ -3,6 +3,7 @@
 
 Used by scripts/bench-vs-pytorch as the PyTorch side of the comparison. Options (all optional):
   --seed N --epochs N --threads N   seed, epochs (default 42, 500); torch.set_num_threads
+  --device D                        cpu (default) or cuda: data and weights are made on the CPU, then moved
   --loss-json PATH                  also write every epoch's loss as a JSON list (parity check)
   --state-dict PATH                 also save the state_dict with torch.save (for predict.py)
 """
@@ -18,6 +19,7 @@ parser.add_argument("--epochs", type=int, default=500)
 parser.add_argument("--threads", type=int)
 parser.add_argument("--loss-json")
 parser.add_argument("--state-dict")
+parser.add_argument("--device", default="cpu")
 args = parser.parse_args()
 if args.threads:
     torch.set_num_threads(args.threads)
@@ -26,6 +28,7 @@ torch.manual_seed(args.seed)
 X = torch.rand(1000, 2)
 y = X.sum(dim=1, keepdim=True)
 model = nn.Sequential(nn.Linear(2, 1))
+X, y, model = X.to(args.device), y.to(args.device), model.to(args.device)
 criterion = nn.MSELoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
 
@@ -42,7 +45,7 @@ for epoch in range(args.epochs):
 
 with torch.no_grad():
     test = torch.rand(5, 2)
-    for pair, prediction in zip(test, model(test)):
+    for pair, prediction in zip(test, model(test.to(args.device))):
         print(f"{pair[0]:.4f} + {pair[1]:.4f} = {prediction.item():.4f} (true {pair.sum().item():.4f})")
 print(model.state_dict())
 

@@ -31,7 +31,8 @@ public static class InfoCommand
 
         Row("addmlp", r.Addmlp);
         Row("TorchSharp", r.Torchsharp);
-        Row("libtorch", (r.LibtorchPackage ?? "not bundled (TorchBackend=external): from the library path") + (r.LibtorchPath is null ? "" : $", {r.LibtorchPath}"));
+        Row("libtorch", LibtorchLine(r));
+        Row("shim", ShimLine(r));
         Row("backend", $"{r.Backend} (TorchBackend at build time)");
         Row("native runtime", r.NativeRuntimeLoaded ? "loaded" : $"FAILED: {r.NativeRuntimeProblem} Fix: {r.NativeRuntimeFix}");
         Row("CUDA", r.CudaAvailable ? $"available, {r.CudaDevices} device(s)" : $"unavailable: {r.CudaUnavailableReason}");
@@ -42,5 +43,27 @@ public static class InfoCommand
         Row("allocator", r.Allocator);
         Row("model file", $"{r.DefaultModel}{(File.Exists(r.DefaultModel) ? " (exists)" : "")}");
         Row("loss curve", $"{r.DefaultLossCurve}{(File.Exists(r.DefaultLossCurve) ? " (exists)" : "")}");
+    }
+
+    private static string LibtorchLine(EnvironmentReport r)
+    {
+        string path = r.LibtorchPath is null ? "" : $", {r.LibtorchPath}";
+        if (r.LibtorchPackage is not null)
+            return $"{r.LibtorchPackage} (bundled){path}";
+        if (r.LibtorchDirectory is null)
+            return "none found (TorchBackend=external: set ADDMLP_LIBTORCH to libtorch's lib folder)";
+        string cuda = r.LibtorchCuda is null ? "no CUDA" : $"CUDA {r.LibtorchCuda}";
+        return $"{r.LibtorchVersion} ({cuda}) in {r.LibtorchDirectory}, from {r.LibtorchFoundBy}";
+    }
+
+    private static string ShimLine(EnvironmentReport r)
+    {
+        string builtFor = $"TorchSharp's libLibTorchSharp, built for libtorch {r.ShimLibtorchVersion ?? "(unrecorded)"}";
+        return r.ShimMatchesLibtorch switch
+        {
+            true => $"{builtFor}: matches",
+            false => $"{builtFor}: DOES NOT MATCH libtorch {r.LibtorchVersion} (scripts/build-shim builds one for it)",
+            null => builtFor,
+        };
     }
 }

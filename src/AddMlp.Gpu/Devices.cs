@@ -46,9 +46,16 @@ public static partial class Devices
     {
         if (NativeRuntime.Backend == "cpu")
             return "this build uses the CPU-only libtorch (TorchBackend=cpu)";
+        NativeRuntime.EnsureLoaded();
+        if (NativeRuntime.Status() is { Libtorch: { } external } load)
+        {
+            if (!external.HasCuda)
+                return $"the libtorch in {external.LibDirectory} ({external.Version}) is a CPU-only build (no libtorch_cuda.so)";
+            if (load.CudaProblem is { } problem)
+                return problem;
+        }
         if (OperatingSystem.IsLinux() && !File.Exists("/proc/driver/nvidia/version"))
             return "no NVIDIA driver is loaded (/proc/driver/nvidia/version is missing)";
-        NativeRuntime.EnsureLoaded();
         if (!torch.cuda.is_available())
             return "libtorch reports no usable CUDA device (is this a CUDA build of libtorch, and does the driver support its CUDA version?)";
         return null;

@@ -11,6 +11,17 @@ public sealed record EnvironmentReport
     public required string? LibtorchPackage { get; init; }
     /// <summary>Where the loaded libtorch lives, when it could be loaded.</summary>
     public required string? LibtorchPath { get; init; }
+    /// <summary>The version of the libtorch in use: the bundled package's, or the external libtorch's (e.g. "2.11.0+cu130").</summary>
+    public required string? LibtorchVersion { get; init; }
+    /// <summary>The CUDA version that libtorch was built for, where it says (external libtorch only).</summary>
+    public required string? LibtorchCuda { get; init; }
+    /// <summary>TorchBackend=external: the folder libtorch is loaded from, and how it was chosen (ADDMLP_LIBTORCH or python3's torch).</summary>
+    public required string? LibtorchDirectory { get; init; }
+    public required string? LibtorchFoundBy { get; init; }
+    /// <summary>The libtorch version TorchSharp's native shim was compiled against.</summary>
+    public required string? ShimLibtorchVersion { get; init; }
+    /// <summary>TorchBackend=external: whether libtorch's major.minor is the shim's (addmlp refuses to run otherwise).</summary>
+    public required bool? ShimMatchesLibtorch { get; init; }
     public required string Backend { get; init; }
     public required bool NativeRuntimeLoaded { get; init; }
     public required string? NativeRuntimeProblem { get; init; }
@@ -32,16 +43,10 @@ public sealed record EnvironmentReport
 
     public static EnvironmentReport Collect()
     {
-        NativeRuntimeException? failure = null;
-        try
-        {
-            NativeRuntime.EnsureLoaded();
-        }
-        catch (NativeRuntimeException e)
-        {
-            failure = e;
-        }
+        LibtorchLoad load = NativeRuntime.Status();
+        NativeRuntimeException? failure = load.Failure;
         bool loaded = failure is null;
+        string? bundled = BundledLibtorch();
         string? whyNoCuda = loaded ? Devices.WhyCudaUnavailable() : "the native runtime did not load";
         (string? stdcxx, bool? hasSymbol) = LibStdCxx();
 
@@ -49,8 +54,14 @@ public sealed record EnvironmentReport
         {
             Addmlp = typeof(EnvironmentReport).Assembly.GetName().Version?.ToString(3) ?? "unknown",
             Torchsharp = NativeRuntime.TorchSharpVersion,
-            LibtorchPackage = BundledLibtorch(),
+            LibtorchPackage = bundled,
             LibtorchPath = loaded ? LoadedLibrary("libtorch_cpu") : null,
+            LibtorchVersion = load.Libtorch?.Version ?? bundled?.Split(' ').LastOrDefault(),
+            LibtorchCuda = load.Libtorch?.CudaVersion,
+            LibtorchDirectory = load.Libtorch?.LibDirectory,
+            LibtorchFoundBy = load.Libtorch?.FoundBy,
+            ShimLibtorchVersion = load.ShimLibtorchVersion,
+            ShimMatchesLibtorch = load.ShimMatches,
             Backend = NativeRuntime.Backend,
             NativeRuntimeLoaded = loaded,
             NativeRuntimeProblem = failure?.Problem,

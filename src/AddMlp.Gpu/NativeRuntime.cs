@@ -13,7 +13,10 @@ namespace AddMlp.Gpu;
 /// </summary>
 public static partial class NativeRuntime
 {
-    private static readonly Lazy<Exception?> LoadFailure = new(TryLoad, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<LibtorchLoad> Load = new(TryLoad, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The file beside a shim built by scripts/build-shim that holds the libtorch version it was compiled against.</summary>
+    public const string ShimVersionFile = "libLibTorchSharp.libtorch-version";
 
     /// <summary>The TorchSharp version this build runs on, e.g. "0.107.0".</summary>
     public static string TorchSharpVersion { get; } = InformationalVersion(typeof(torch).Assembly);
@@ -33,13 +36,13 @@ public static partial class NativeRuntime
     public static void StartLoading()
     {
         s_loadStarted = true;
-        ThreadPool.UnsafeQueueUserWorkItem(_ => _ = LoadFailure.Value, null);
+        ThreadPool.UnsafeQueueUserWorkItem(_ => _ = Load.Value, null);
     }
 
     private static volatile bool s_loadStarted;
 
     /// <summary>True once libtorch has been loaded in this process.</summary>
-    public static bool IsLoaded => LoadFailure.IsValueCreated && LoadFailure.Value is null;
+    public static bool IsLoaded => Load.IsValueCreated && Load.Value.Failure is null;
 
     /// <summary>
     /// True once loading libtorch has begun, finished or not. A process that exits normally while
@@ -53,42 +56,157 @@ public static partial class NativeRuntime
     public static void EnsureLoaded()
     {
         s_loadStarted = true;
-        if (LoadFailure.Value is { } failure)
+        if (Load.Value.Failure is { } failure)
             throw failure;
     }
 
-    private static Exception? TryLoad()
+    /// <summary>Loads libtorch if that has not been tried yet, and says what was found; never throws.</summary>
+    public static LibtorchLoad Status()
     {
-        string? library = FindLibTorchSharp();
-        if (library is not null)
+        s_loadStarted = true;
+        return Load.Value;
+    }
+
+    private static LibtorchLoad TryLoad()
+    {
+        string? shim = FindLibTorchSharp();
+        string? shimBuiltFor = ShimLibtorchVersion(shim);
+        var load = new LibtorchLoad(null, null, shimBuiltFor, null);
+        if (Backend == "external")
         {
-            try
-            {
-                NativeLibrary.Load(library);
-            }
-            catch (DllNotFoundException e)
-            {
-                return Diagnose(library, e.Message, e);
-            }
-            catch (BadImageFormatException e)
-            {
-                return Diagnose(library, e.Message, e);
-            }
+            load = LoadExternalLibtorch(shim, shimBuiltFor);
+            if (load.Failure is not null)
+                return load;
         }
+
+        if (shim is not null && TryLoadLibrary(shim) is { } shimFailure)
+            return load with { Failure = shimFailure };
 
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
-            return null;
+            return load;
         }
         catch (Exception e)
         {
             string first = (e.InnerException ?? e).Message.Split('\n', 2)[0].Trim();
-            return new NativeRuntimeException(
-                $"TorchSharp {TorchSharpVersion} could not load libtorch: {first}",
-                "run scripts/bootstrap, then rebuild; with TorchBackend=external put libtorch's lib folder on LD_LIBRARY_PATH",
-                e);
+            return load with
+            {
+                Failure = new NativeRuntimeException(
+                    $"TorchSharp {TorchSharpVersion} could not load libtorch: {first}",
+                    "run scripts/bootstrap, then rebuild addmlp (scripts/addmlp does it)",
+                    e),
+            };
         }
+    }
+
+    /// <summary>
+    /// The external backend: find the libtorch to run on (ADDMLP_LIBTORCH, else python3's torch), refuse
+    /// it unless the shim was built for its major.minor (the shim binds lazily, so on another version it
+    /// loads and then computes wrong numbers), then load it from its folder by full path, so that the shim's
+    /// dependencies resolve to it with no LD_LIBRARY_PATH. libtorch_cuda is loaded where present, and why
+    /// it did not load is kept: TorchSharp would only say that CUDA is unavailable.
+    /// </summary>
+    private static LibtorchLoad LoadExternalLibtorch(string? shim, string? shimBuiltFor)
+    {
+        var none = new LibtorchLoad(null, null, shimBuiltFor, null);
+        if (shim is null)
+        {
+            return none with
+            {
+                Failure = new NativeRuntimeException(
+                    $"this addmlp (TorchBackend=external) has no libLibTorchSharp.so beside it in {AppContext.BaseDirectory}.",
+                    "rebuild it (scripts/gpu-bundle), or put TorchSharp's shim for your libtorch there (scripts/build-shim)."),
+            };
+        }
+
+        LibtorchInstall libtorch;
+        try
+        {
+            libtorch = LibtorchInstall.Locate();
+        }
+        catch (NativeRuntimeException e)
+        {
+            return none with { Failure = e };
+        }
+        var found = none with { Libtorch = libtorch };
+
+        if (found.ShimMatches != true)
+        {
+            string builtFor = shimBuiltFor ?? "an unrecorded version";
+            return found with
+            {
+                Failure = new NativeRuntimeException(
+                    $"libtorch {libtorch.Version} in {libtorch.LibDirectory} ({libtorch.FoundBy}) does not match this addmlp's TorchSharp shim, built for libtorch {builtFor}: a shim runs correctly only on the libtorch major.minor it was compiled against.",
+                    $"set {LibtorchInstall.EnvironmentVariable} to a libtorch {(shimBuiltFor is null ? "" : LibtorchInstall.MajorMinor(shimBuiltFor) + " ")}lib folder, or compile a shim for {libtorch.Version}: scripts/build-shim --torchsharp-src TORCHSHARP --libtorch {libtorch.LibDirectory} (see docs/gpu.md)."),
+            };
+        }
+
+        foreach (string stem in (string[])["libc10", "libtorch_cpu"])
+        {
+            if (TryLoadLibrary(LibtorchInstall.FindLibrary(libtorch.LibDirectory, stem)!) is { } failure)
+                return found with { Failure = failure };
+        }
+
+        string? cudaProblem = null;
+        if (libtorch.HasCuda)
+        {
+            foreach (string stem in (string[])["libc10_cuda", "libtorch_cuda"])
+            {
+                if (LibtorchInstall.FindLibrary(libtorch.LibDirectory, stem) is string file && LoadOrReason(file) is string reason)
+                {
+                    cudaProblem = $"{Path.GetFileName(file)} did not load: {LoaderDetail(reason)}";
+                    break;
+                }
+            }
+        }
+        found = found with { CudaProblem = cudaProblem };
+
+        string main = LibtorchInstall.FindLibrary(libtorch.LibDirectory, "libtorch")!;
+        if (TryLoadLibrary(main) is { } mainFailure)
+        {
+            // A CUDA build's libtorch.so needs libtorch_cuda.so: then the CUDA libraries are what is missing.
+            return found with
+            {
+                Failure = cudaProblem is null ? mainFailure : new NativeRuntimeException(
+                    $"cannot load libtorch from {libtorch.LibDirectory}: {cudaProblem}",
+                    "install the CUDA libraries this libtorch was built for (for PyTorch from pip: the nvidia-* packages beside torch), or name a CPU-only libtorch.",
+                    mainFailure),
+            };
+        }
+        return found;
+    }
+
+    private static NativeRuntimeException? TryLoadLibrary(string library) =>
+        LoadOrReason(library) is string reason ? Diagnose(library, reason) : null;
+
+    /// <summary>Loads a shared library by path; null when it loaded, else the loader's message.</summary>
+    private static string? LoadOrReason(string library)
+    {
+        try
+        {
+            NativeLibrary.Load(library);
+            return null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>
+    /// The libtorch version the shim at <paramref name="shim"/> was compiled against: the version file
+    /// scripts/build-shim writes beside it, else the one TorchSharp's own shim was built for (stamped at build time).
+    /// </summary>
+    private static string? ShimLibtorchVersion(string? shim)
+    {
+        if (shim is not null && Path.GetDirectoryName(shim) is string dir)
+        {
+            string file = Path.Combine(dir, ShimVersionFile);
+            if (File.Exists(file) && File.ReadLines(file).FirstOrDefault()?.Trim() is { Length: > 0 } version)
+                return version;
+        }
+        return BuildMetadata("ShimLibtorchVersion");
     }
 
     /// <summary>
@@ -117,7 +235,7 @@ public static partial class NativeRuntime
         {
             return new NativeRuntimeException(
                 $"cannot load {name}: {missing.Groups["lib"].Value} was not found.",
-                "rebuild addmlp (scripts/addmlp does it); with TorchBackend=external put libtorch's lib folder (e.g. a PyTorch install's torch/lib) on LD_LIBRARY_PATH.",
+                $"rebuild addmlp (scripts/addmlp does it); with TorchBackend=external set {LibtorchInstall.EnvironmentVariable} to a complete libtorch lib folder (e.g. a PyTorch install's torch/lib).",
                 inner);
         }
 

@@ -34,6 +34,20 @@ public static class Cli
     public static CliResult RunExe(string exe, string workingDirectory, params string[] args) =>
         Run(Start([exe], workingDirectory, args), args);
 
+    /// <summary>Runs an addmlp executable given by path with these environment variables set (null: removed).</summary>
+    public static CliResult RunExe(string exe, IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] args)
+    {
+        ProcessStartInfo start = Start([exe], workingDirectory, args);
+        foreach ((string name, string? value) in environment)
+        {
+            if (value is null)
+                start.Environment.Remove(name);
+            else
+                start.Environment[name] = value;
+        }
+        return Run(start, args);
+    }
+
     /// <summary>Start information for addmlp with <paramref name="args"/>, output redirected.</summary>
     public static ProcessStartInfo Start(string workingDirectory, params string[] args) => Start(Command, workingDirectory, args);
 

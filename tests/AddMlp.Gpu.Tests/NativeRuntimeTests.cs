@@ -27,7 +27,7 @@ public sealed class NativeRuntimeTests
             "Unable to load shared library '/app/libLibTorchSharp.so' or one of its dependencies. ...: \nlibtorch_cpu.so: cannot open shared object file: No such file or directory\n");
 
         Assert.Equal("cannot load libLibTorchSharp.so: libtorch_cpu.so was not found.", e.Problem);
-        Assert.Contains("LD_LIBRARY_PATH", e.Fix);
+        Assert.Contains("ADDMLP_LIBTORCH", e.Fix);
     }
 
     /// <summary>Both builds: the JIT one built beside the tests, and the Native AOT one scripts/test builds.</summary>
