@@ -25,7 +25,7 @@ public sealed class CliTests : IDisposable
         Assert.InRange(sum, 0.8 - 1e-4, 0.8 + 1e-4);
     }
 
-    [Fact]
+    [WithoutCudaFact]
     public void Train_prints_the_tutorial_progress_on_stderr_and_a_summary_on_stdout()
     {
         CliResult train = Cli.Run(_dir.Path, "train", "--epochs", "101");
@@ -106,7 +106,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal("", result.StdOut);
     }
 
-    [Theory]
+    [WithoutCudaTheory]
     [InlineData("cuda")]
     [InlineData("cuda:1")]
     public void Train_on_cuda_without_cuda_exits_3_says_why_and_writes_nothing(string device)

@@ -3,7 +3,7 @@ namespace AddMlp.Gpu.Tests;
 /// <summary>Device resolution on this machine (no GPU, CPU build), and the messages users see.</summary>
 public sealed class DeviceTests
 {
-    [Fact]
+    [WithoutCudaFact]
     public void Auto_resolves_to_the_cpu_here_and_says_why()
     {
         ResolvedDevice device = Devices.Resolve("auto");
@@ -11,7 +11,7 @@ public sealed class DeviceTests
         Assert.StartsWith("auto; CUDA unavailable: ", device.Reason);
     }
 
-    [Theory]
+    [WithoutCudaTheory]
     [InlineData("cuda")]
     [InlineData("cuda:0")]
     [InlineData("cuda:3")]

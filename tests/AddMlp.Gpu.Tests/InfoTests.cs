@@ -5,7 +5,7 @@ namespace AddMlp.Gpu.Tests;
 /// <summary>`addmlp info` tells what addmlp runs on.</summary>
 public sealed class InfoTests
 {
-    [Fact]
+    [WithoutCudaFact]
     public void Info_reports_versions_backend_cuda_threads_and_the_libstdcxx_check()
     {
         using var dir = new TempDir();
@@ -22,7 +22,7 @@ public sealed class InfoTests
         Assert.Contains($"model file      {Path.Combine(dir.Path, "addmlp-model.json")}", result.StdOut);
     }
 
-    [Fact]
+    [WithoutCudaFact]
     public void Info_json_is_machine_readable()
     {
         using var dir = new TempDir();
