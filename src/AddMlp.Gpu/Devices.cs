@@ -46,8 +46,7 @@ public static partial class Devices
     {
         if (NativeRuntime.Backend == "cpu")
             return "this build uses the CPU-only libtorch (TorchBackend=cpu)";
-        NativeRuntime.EnsureLoaded();
-        if (NativeRuntime.Status() is { Libtorch: { } external } load)
+        if (NativeRuntime.EnsureLoaded() is { Libtorch: { } external } load)
         {
             if (!external.HasCuda)
                 return $"the libtorch in {external.LibDirectory} ({external.Version}) is a CPU-only build (no libtorch_cuda.so)";

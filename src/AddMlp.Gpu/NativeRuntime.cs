@@ -52,12 +52,11 @@ public static partial class NativeRuntime
     /// </summary>
     public static bool LoadStarted => s_loadStarted;
 
-    /// <summary>Makes sure libtorch is loaded; throws <see cref="NativeRuntimeException"/> if it cannot be.</summary>
-    public static void EnsureLoaded()
+    /// <summary>Makes sure libtorch is loaded and says what was loaded; throws <see cref="NativeRuntimeException"/> if it cannot be.</summary>
+    public static LibtorchLoad EnsureLoaded()
     {
         s_loadStarted = true;
-        if (Load.Value.Failure is { } failure)
-            throw failure;
+        return Load.Value.Failure is { } failure ? throw failure : Load.Value;
     }
 
     /// <summary>Loads libtorch if that has not been tried yet, and says what was found; never throws.</summary>
