@@ -1,5 +1,4 @@
 using System.CommandLine;
-using AddMlp.Gpu;
 
 namespace AddMlp.Gpu.Cli;
 
@@ -63,15 +62,7 @@ public static class AddMlpApp
         }
         catch (Exception e)
         {
-            (int code, string message) = e switch
-            {
-                UsageException or ModelFileException or TrainingTooLargeException => (ExitCodes.BadInput, e.Message),
-                DeviceUnavailableException => (ExitCodes.Environment, e.Message),
-                NativeRuntimeException n => (ExitCodes.Environment, $"{n.Problem}{Environment.NewLine}  fix: {n.Fix}"),
-                OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
-                IOException or UnauthorizedAccessException => (ExitCodes.RunFailed, $"I/O error: {e.Message}"),
-                _ => (ExitCodes.RunFailed, $"unexpected error: {e.GetType().Name}: {e.Message}"),
-            };
+            (int code, string message) = Failures.Describe(e);
             context.Err.WriteLine($"addmlp: {message}");
             return code;
         }

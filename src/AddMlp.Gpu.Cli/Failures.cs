@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace AddMlp.Gpu.Cli;
+
+/// <summary>The command line asks for something that cannot be done as asked (exit 2).</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>
+/// Every failure a command can end in, worded for the command line: the library's typed errors carry
+/// the facts, and this is the one place that turns them into a sentence (with the option or script that
+/// helps) and an exit code.
+/// </summary>
+public static class Failures
+{
+    public static (int ExitCode, string Message) Describe(Exception e) => e switch
+    {
+        UsageException => (ExitCodes.BadInput, e.Message),
+        ModelFileException file => (ExitCodes.BadInput, file.Message + Hint(file)),
+        TrainingTooLargeException big => (ExitCodes.BadInput, TooLarge(big)),
+        DeviceUnavailableException device => (ExitCodes.Environment, Unavailable(device)),
+        NativeRuntimeException native => (ExitCodes.Environment, $"{native.Problem}{Environment.NewLine}  fix: {Remedy(native)}"),
+        OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
+        IOException or UnauthorizedAccessException => (ExitCodes.RunFailed, $"I/O error: {e.Message}"),
+        _ => (ExitCodes.RunFailed, $"unexpected error: {e.GetType().Name}: {e.Message}"),
+    };
+
+    /// <summary>What to do when TorchSharp's native side does not load.</summary>
+    public static string Remedy(NativeRuntimeException e) => e.Failure switch
+    {
+        NativeRuntimeFailure.LibstdcxxTooOld =>
+            "run scripts/bootstrap (on Debian 12 it installs Debian 13's libstdc++6), or use a distribution with GCC 13+ libstdc++ (Debian 13, Ubuntu 24.04).",
+        NativeRuntimeFailure.LibraryMissing =>
+            $"rebuild addmlp (scripts/addmlp does it); with TorchBackend=external set {LibtorchInstall.EnvironmentVariable} to a complete libtorch lib folder (e.g. a PyTorch install's torch/lib).",
+        NativeRuntimeFailure.LoadFailed => "rebuild addmlp (scripts/addmlp does it) and run scripts/bootstrap.",
+        NativeRuntimeFailure.InitializationFailed => "run scripts/bootstrap, then rebuild addmlp (scripts/addmlp does it)",
+        NativeRuntimeFailure.NoShim => "rebuild it (scripts/gpu-bundle), or put TorchSharp's shim for your libtorch there (scripts/build-shim).",
+        NativeRuntimeFailure.LibtorchNotFound =>
+            $"set {LibtorchInstall.EnvironmentVariable} to libtorch's lib folder (a PyTorch install's torch/lib, or a libtorch distribution's lib), or install PyTorch for python3.",
+        NativeRuntimeFailure.NotALibtorchFolder =>
+            $"set {LibtorchInstall.EnvironmentVariable} to libtorch's lib folder: a PyTorch install's torch/lib, or a libtorch distribution's lib.",
+        NativeRuntimeFailure.UnknownLibtorchVersion => "name a PyTorch install's torch/lib or a libtorch distribution's lib, whose version addmlp can read.",
+        NativeRuntimeFailure.ShimMismatch => ShimMismatchRemedy(e),
+        NativeRuntimeFailure.CudaLibrariesMissing =>
+            "install the CUDA libraries this libtorch was built for (for PyTorch from pip: the nvidia-* packages beside torch), or name a CPU-only libtorch.",
+        _ => "run addmlp info.",
+    };
+
+    private static string ShimMismatchRemedy(NativeRuntimeException e)
+    {
+        string wanted = e.ShimLibtorchVersion is null ? "" : LibtorchInstall.MajorMinor(e.ShimLibtorchVersion) + " ";
+        return $"set {LibtorchInstall.EnvironmentVariable} to a libtorch {wanted}lib folder, or compile a shim for {e.LibtorchVersion}: "
+               + $"scripts/build-shim --torchsharp-src TORCHSHARP --libtorch {e.LibtorchDirectory} (see docs/gpu.md).";
+    }
+
+    private static string Hint(ModelFileException e) => e.Problem switch
+    {
+        FileProblem.NotFound when e.File == AddMlpFile.LossCurve => ": run `addmlp train` first, or pass --loss-curve PATH",
+        FileProblem.NotFound when PyTorchFiles.FormatOf(e.Path) is null => ": run `addmlp train` first, or pass --model PATH",
+        FileProblem.DoesNotFitArchitecture => "; pass --hidden (and --activation) to match the network it was saved from",
+        _ => "",
+    };
+
+    private static string TooLarge(TrainingTooLargeException e)
+    {
+        string memory = e.OnGpuHost ? "host memory (the data is made there first)" : "memory";
+        return $"--samples {e.Samples} (with --epochs {e.Epochs}) would need about {GiB(e.NeededBytes)} of {memory}, but {GiB(e.AvailableBytes)} is available; use fewer samples";
+    }
+
+    private static string Unavailable(DeviceUnavailableException e)
+    {
+        if (e.CudaUnavailableReason is null)
+            return $"--device {e.Requested}: no such GPU; this machine has {e.DeviceCount} CUDA device(s) (cuda:0 to cuda:{e.DeviceCount - 1})";
+        string remedy = NativeRuntime.Backend == "cpu"
+            ? "build with -p:TorchBackend=cuda on a machine with an NVIDIA driver, or use --device cpu"
+            : "use --device cpu (or auto, which falls back to the CPU)";
+        return $"--device {e.Requested}: CUDA is unavailable: {e.CudaUnavailableReason}; {remedy}";
+    }
+
+    private static string GiB(long bytes) => (bytes / (double)(1L << 30)).ToString("F1", CultureInfo.InvariantCulture) + " GiB";
+}

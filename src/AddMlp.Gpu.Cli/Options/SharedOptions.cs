@@ -1,0 +1,209 @@
+using System.CommandLine;
+using System.CommandLine.Completions;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace AddMlp.Gpu.Cli;
+
+/// <summary>
+/// The options more than one command takes, and the ways options are built: each parses its own value
+/// and reports a bad one as one line naming the option, what it needs and what it got.
+/// </summary>
+public static class SharedOptions
+{
+    public static Option<string> Device(string defaultValue, string description)
+    {
+        var option = new Option<string>("--device")
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = "auto|cpu|cuda|cuda:N",
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Single().Value;
+                if (!Devices.IsValidName(text))
+                    result.AddError($"--device '{text}' is not one of auto, cpu, cuda, cuda:N");
+                return text;
+            },
+        };
+        option.CompletionSources.Add(_ => ((string[])["auto", "cpu", "cuda"]).Select(v => new CompletionItem(v)));
+        return option;
+    }
+
+    public static Option<string> ModelPath(string description) => new("--model")
+    {
+        Description = description,
+        DefaultValueFactory = _ => ModelFile.DefaultPath,
+        HelpName = "PATH",
+    };
+
+    public static Option<long> Seed(long defaultValue, string description) => new("--seed")
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        HelpName = "N",
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Single().Value;
+            if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
+                result.AddError($"--seed must be a whole number, got '{text}'");
+            return value;
+        },
+    };
+
+    /// <summary>Hidden layer widths, W1,W2,...; empty when not given (the tutorial's Linear(2, 1)).</summary>
+    public static Option<int[]> Hidden(string description) => new("--hidden")
+    {
+        Description = description,
+        DefaultValueFactory = _ => [],
+        HelpName = "W1,W2,...",
+        CustomParser = ParseHidden,
+    };
+
+    public static Option<Choice<Activation>> Activation(string description) => Choice("--activation", AddMlp.Gpu.Activation.Relu, description);
+
+    /// <summary>One of an enum's members, by the names files use too (offered by tab completion).</summary>
+    public static Option<Choice<T>> Choice<T>(string name, T defaultValue, string description)
+        where T : struct, Enum
+    {
+        var option = new Option<Choice<T>>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => new Choice<T>(defaultValue),
+            HelpName = string.Join('|', EnumNames<T>.All),
+            CustomParser = result => ParseChoice<T>(result, name),
+        };
+        option.CompletionSources.Add(_ => EnumNames<T>.All.Select(v => new CompletionItem(v)));
+        return option;
+    }
+
+    /// <summary>One of an enum's members, or null when absent.</summary>
+    public static Option<Choice<T>?> OptionalChoice<T>(string name, string description)
+        where T : struct, Enum
+    {
+        var option = new Option<Choice<T>?>(name)
+        {
+            Description = description,
+            HelpName = string.Join('|', EnumNames<T>.All),
+            CustomParser = result => ParseChoice<T>(result, name),
+        };
+        option.CompletionSources.Add(_ => EnumNames<T>.All.Select(v => new CompletionItem(v)));
+        return option;
+    }
+
+    private static Choice<T> ParseChoice<T>(ArgumentResult result, string name)
+        where T : struct, Enum
+    {
+        string text = result.Tokens.Single().Value;
+        if (!EnumNames<T>.TryParse(text, out T value))
+            result.AddError($"{name} '{text}' is not one of {string.Join(", ", EnumNames<T>.All)}");
+        return new Choice<T>(value);
+    }
+
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public static Option<int> AtLeast(string name, int defaultValue, int min, string description, int max = int.MaxValue, string helpName = "N") =>
+        new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = helpName,
+            CustomParser = result => ParseWhole(result, name, min, max) ?? 0,
+        };
+
+    /// <summary>An optional whole number from <paramref name="min"/> to <paramref name="max"/>; null when absent.</summary>
+    public static Option<int?> OptionalWhole(string name, int min, int max, string description, string helpName = "N") =>
+        new(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            CustomParser = result => ParseWhole(result, name, min, max),
+        };
+
+    /// <summary>A finite number within bounds (e.g. above 0; at least 0; from 0 to below 1).</summary>
+    public static Option<double> Finite(string name, double defaultValue, Bounds bounds, string description, string helpName = "X") =>
+        new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = helpName,
+            CustomParser = result => ParseFinite(result, name, bounds) ?? 0,
+        };
+
+    /// <summary>An optional finite number within bounds; null when absent.</summary>
+    public static Option<double?> OptionalFinite(string name, Bounds bounds, string description, string helpName = "X") =>
+        new(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            CustomParser = result => ParseFinite(result, name, bounds),
+        };
+
+    /// <summary>--range LO:HI, with a default.</summary>
+    public static Option<InputRange> Range(InputRange defaultValue, string description) => new("--range")
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        HelpName = "LO:HI",
+        CustomParser = ParseRange,
+    };
+
+    /// <summary>--range LO:HI; null when absent.</summary>
+    public static Option<InputRange?> OptionalRange(string description) => new("--range")
+    {
+        Description = description,
+        HelpName = "LO:HI",
+        CustomParser = result => ParseRange(result),
+    };
+
+    private static InputRange ParseRange(ArgumentResult result)
+    {
+        if (!InputRange.TryParse(result.Tokens.Single().Value, out InputRange range, out string? problem))
+            result.AddError($"--range {problem}");
+        return range;
+    }
+
+    private static int[] ParseHidden(ArgumentResult result)
+    {
+        string text = result.Tokens.Single().Value;
+        var widths = new List<int>();
+        foreach (string part in text.Split(','))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int width) || width is < 1 or > Architecture.MaxWidth)
+            {
+                result.AddError($"--hidden '{text}': each width must be a whole number from 1 to {Architecture.MaxWidth}, e.g. --hidden 16,16");
+                return [];
+            }
+            widths.Add(width);
+        }
+        if (widths.Count > Architecture.MaxHiddenLayers)
+            result.AddError($"--hidden '{text}': at most {Architecture.MaxHiddenLayers} hidden layers");
+        return [.. widths];
+    }
+
+    private static int? ParseWhole(ArgumentResult result, string name, int min, int max)
+    {
+        string text = result.Tokens.Single().Value;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+            result.AddError($"{name} must be a whole number, got '{text}'");
+        else if (value < min)
+            result.AddError($"{name} must be at least {min}, got {value}");
+        else if (value > max)
+            result.AddError($"{name} must be at most {max}, got {value}");
+        return value;
+    }
+
+    private static double? ParseFinite(ArgumentResult result, string name, Bounds bounds)
+    {
+        string text = result.Tokens.Single().Value;
+        if (!FloatText.TryParseFinite(text, out double value) || !bounds.Contains(value))
+            result.AddError($"{name} must be a finite number {bounds}, got '{text}'");
+        return value;
+    }
+}
+
+/// <summary>An enum option's value. Help shows an option's default with ToString(): this one gives the name files and the command line use ("adam", not "Adam").</summary>
+public readonly record struct Choice<T>(T Value)
+    where T : struct, Enum
+{
+    public override string ToString() => EnumNames<T>.Of(Value);
+}

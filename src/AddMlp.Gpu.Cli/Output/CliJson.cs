@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AddMlp.Gpu.Cli;
+
+/// <summary>
+/// The JSON the commands print (`--json`), with compile-time metadata like the files' (no reflection:
+/// scripts/addmlp builds addmlp with Native AOT). Property names come from the snake_case policy.
+/// </summary>
+internal static class CliJson
+{
+    private static readonly JsonSerializerOptions Options = Json.Create(CliJsonContext.Default);
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options.TypeInfo<T>());
+
+    /// <summary>`predict --json`: one compact line, names as written here.</summary>
+    public static string SerializePredictions(IReadOnlyList<PredictRow> rows) => JsonSerializer.Serialize(rows, CliJsonContext.Default.IReadOnlyListPredictRow);
+}
+
+internal sealed record PredictRow([property: JsonPropertyName("a")] double A, [property: JsonPropertyName("b")] double B, [property: JsonPropertyName("sum")] double Sum);
+
+internal sealed record EvalReportJson(
+    string Model, IReadOnlyList<RangeError> Ranges, double[]? Weights, double? Bias, double? DistanceToExactRule, bool ExactWithinTolerance, double Tolerance);
+
+internal sealed record LearnedJson(double[] Weight, double Bias, string Formula, double DistanceToExactRule);
+
+internal sealed record FilesJson(string Model, string LossCurve, string? Plot);
+
+internal sealed record TrainSummaryJson(TrainingRecord? Training, Architecture Architecture, DType Dtype, LearnedJson? Learned, FilesJson Files);
+
+[JsonSerializable(typeof(IReadOnlyList<PredictRow>))]
+[JsonSerializable(typeof(EvalReportJson))]
+[JsonSerializable(typeof(IReadOnlyList<BenchRow>))]
+[JsonSerializable(typeof(TrainSummaryJson))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

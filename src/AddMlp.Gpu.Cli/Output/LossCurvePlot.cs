@@ -1,0 +1,85 @@
+using System.Globalization;
+using ScottPlot;
+using ScottPlot.TickGenerators;
+
+namespace AddMlp.Gpu.Cli;
+
+/// <summary>Draws a loss curve (and val_loss where present) against epoch on a log scale, as PNG or SVG.</summary>
+public static class LossCurvePlot
+{
+    public const int Width = 900, Height = 540;
+
+    /// <summary>The formats <see cref="Save"/> writes, by file extension.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".png", ".svg"];
+
+    /// <summary>Fails before any work when <paramref name="path"/> is not a .png/.svg that can be written.</summary>
+    public static void CheckTarget(string path, string option)
+    {
+        if (!Extensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
+            throw new UsageException($"'{path}': a plot is written as .png or .svg; pick one of those extensions");
+        OutputPath.CheckWritable(path, option);
+    }
+
+    /// <summary>"addmlp: adam lr 0.1, 1000 samples, seed 42, cpu, completed after 500 epochs".</summary>
+    public static string Title(LossCurveDocument curve, TrainOptions? options)
+    {
+        string run = options is null
+            ? curve.Device
+            : $"{EnumNames<Optimizer>.Of(options.Optimizer)} lr {Numbers.Plain(options.LearningRate)}, {options.Samples} samples, seed {options.Seed}, {curve.Device}";
+        return $"addmlp: {run}, {EnumNames<TrainStatus>.Of(curve.Status)} after {curve.EpochsRun} epochs";
+    }
+
+    /// <summary>
+    /// Renders <paramref name="curve"/> to <paramref name="path"/> (PNG or SVG by extension), titled
+    /// <paramref name="title"/>. ScottPlot has no log axis, so log10 of each loss is plotted and the
+    /// ticks are labelled as powers of ten; zero and non-finite losses are left out.
+    /// </summary>
+    public static void Save(LossCurveDocument curve, string path, string title)
+    {
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        if (!Extensions.Contains(extension))
+            throw new UsageException($"'{path}': a plot is written as .png or .svg; pick one of those extensions");
+
+        var plot = new Plot();
+        AddSeries(plot, curve.Loss, "loss", Colors.C0);
+        if (curve.ValLoss is { Length: > 0 } val)
+            AddSeries(plot, val, "val_loss", Colors.C1);
+
+        plot.Axes.Left.TickGenerator = new NumericAutomatic
+        {
+            MinorTickGenerator = new LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = exponent => $"1e{exponent.ToString("0", CultureInfo.InvariantCulture)}",
+        };
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel("loss (log scale)");
+        plot.ShowLegend(Alignment.UpperRight);
+
+        // Rendered to a temporary file beside the target, then renamed: never a half-written plot.
+        AtomicFile.Write(path, temp =>
+        {
+            if (extension == ".png")
+                plot.SavePng(temp, Width, Height);
+            else
+                plot.SaveSvg(temp, Width, Height);
+        }, extension);
+    }
+
+    private static void AddSeries(Plot plot, double[] values, string label, Color color)
+    {
+        var xs = new List<double>();
+        var ys = new List<double>();
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (double.IsFinite(values[i]) && values[i] > 0)
+            {
+                xs.Add(i + 1);
+                ys.Add(Math.Log10(values[i]));
+            }
+        }
+        var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), color);
+        line.LegendText = label;
+        line.LineWidth = 2;
+    }
+}

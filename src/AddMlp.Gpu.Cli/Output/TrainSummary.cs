@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace AddMlp.Gpu.Cli;
+
+/// <summary>The few lines `train` ends with: what ran, how it ended, what was learned, where it went.</summary>
+public static class TrainSummary
+{
+    /// <summary>The summary as one JSON object: the model file's training block plus what was learned and written.</summary>
+    public static string Json(TrainResult result, ModelDocument model, TrainOutputs outputs)
+    {
+        var coefficients = ExactRule.Coefficients(model.Architecture, model.StateDict);
+        var summary = new TrainSummaryJson(
+            model.Training,
+            model.Architecture,
+            model.Dtype,
+            coefficients is { } c ? new LearnedJson([c.W0, c.W1], c.Bias, Numbers.Formula(c), ExactRule.Distance(c)) : null,
+            new FilesJson(outputs.Model, outputs.LossCurve, outputs.Plot));
+        return CliJson.Serialize(summary);
+    }
+
+    public static void Print(TextWriter o, TrainResult result, TrainOutputs outputs)
+    {
+        TrainOptions opt = result.Options;
+        o.WriteLine($"device:     {result.Device.Name} ({result.Device.Reason})");
+        o.WriteLine($"setup:      {Describe(opt)}");
+        string ended = result.Status switch
+        {
+            TrainStatus.TargetReached => $"epoch {result.EpochsRun} of {opt.Epochs}: reached --target-loss {Numbers.Loss(opt.TargetLoss ?? 0)}",
+            TrainStatus.Interrupted => $"epoch {result.EpochsRun} of {opt.Epochs}: interrupted",
+            _ => $"epoch {result.EpochsRun}",
+        };
+        string val = result.ValLosses is { Length: > 0 } v ? $", val_loss {Numbers.Loss(v[^1])}" : "";
+        o.WriteLine($"final loss: {Numbers.Loss(result.FinalLoss)}{val} ({ended})");
+        if (ExactRule.Coefficients(opt.Architecture, result.StateDict) is { } c)
+        {
+            o.WriteLine($"learned:    {Numbers.Formula(c)}");
+            o.WriteLine($"exact rule: y = a + b; distance of (w, b) to ([1, 1], 0): {Numbers.Loss(ExactRule.Distance(c))}");
+        }
+        else
+        {
+            long parameters = result.StateDict.Values.Sum(t => t.Values.LongLength);
+            o.WriteLine($"learned:    {parameters} parameters; `addmlp eval` measures how close to a + b they come");
+        }
+        o.WriteLine($"elapsed:    {result.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms");
+        o.WriteLine($"wrote:      {outputs.Model}, {outputs.LossCurve}{(outputs.Plot is null ? "" : $", {outputs.Plot}")}");
+    }
+
+    private static string Describe(TrainOptions o)
+    {
+        var parts = new List<string>
+        {
+            o.Architecture.ToString(),
+            $"{EnumNames<Optimizer>.Of(o.Optimizer)} lr {Numbers.Plain(o.LearningRate)}",
+            o.BatchSize is int b ? $"batch {b}" : "full batch",
+            $"{o.TrainingSamples} samples in {o.Range}",
+        };
+        if (o.ValidationSamples > 0)
+            parts.Add($"{o.ValidationSamples} held out");
+        if (o.Noise > 0)
+            parts.Add($"noise {Numbers.Plain(o.Noise)}");
+        if (o.DType != DType.Float32)
+            parts.Add(EnumNames<DType>.Of(o.DType));
+        parts.Add($"seed {o.Seed}");
+        return string.Join(", ", parts);
+    }
+}
+
+/// <summary>Where a run's results go, as the user named them.</summary>
+public sealed record TrainOutputs(string Model, string LossCurve, string? Plot);

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AddMlp.Gpu;
+
+/// <summary>
+/// Times steady-state training steps as <see cref="Trainer"/> takes them (full batch, MSE, the optimizer),
+/// after a warm-up, with the run sized to about a target duration. GPU timings synchronise once at the
+/// end of a timed run of many steps, never per step.
+/// </summary>
+internal static class StepBenchmark
+{
+    public static BenchRow Run(long samples, ResolvedDevice device, int threads, Architecture architecture, double seconds = 0.5)
+    {
+        NativeRuntime.EnsureLoaded();
+        set_num_threads(threads);
+        PeakMemory.Reset();
+        Device target = device.Torch;
+
+        manual_seed(42);
+        var (xHost, yHost) = AdditionData.Create(samples, InputRange.Unit);
+        using Sequential model = AdderNet.Create(architecture);
+        using var data = TrainingSplit.Create(xHost, yHost, 0, target, float32);
+        model.to(target);
+        using FlatParameters parameters = FlatParameters.Bind(model);
+        using var optimizer = new StepOptimizer(parameters, new TrainOptions());
+
+        double Timed(int steps)
+        {
+            Synchronize(device);
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < steps; i++)
+            {
+                using var scope = NewDisposeScope();
+                Trainer.Step(model, parameters, optimizer, data.X, data.Y);
+            }
+            Synchronize(device);
+            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        // Warm up (JIT, allocator, caches), then size the timed run to about `seconds`.
+        Timed(10);
+        int n = 10;
+        double elapsed = Timed(n);
+        while (elapsed < 0.05)
+        {
+            n *= 4;
+            elapsed = Timed(n);
+        }
+        n = Math.Max(10, (int)(n * seconds / elapsed));
+        elapsed = Timed(n);
+
+        double copy = CopySeconds(data.X, data.Y, device);
+        return new BenchRow(samples, device.Name, threads, n, elapsed / n * 1e6, copy * 1e6, PeakMemory.PeakRssBytes());
+    }
+
+    /// <summary>Time of one copy of X and y on their device (the median of several).</summary>
+    private static double CopySeconds(Tensor x, Tensor y, ResolvedDevice device)
+    {
+        using Tensor xCopy = empty_like(x), yCopy = empty_like(y);
+        var times = new List<double>();
+        for (int i = 0; i < 21; i++)
+        {
+            Synchronize(device);
+            long start = Stopwatch.GetTimestamp();
+            xCopy.copy_(x);
+            yCopy.copy_(y);
+            Synchronize(device);
+            times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    private static void Synchronize(ResolvedDevice device)
+    {
+        if (device.IsCuda)
+            cuda.synchronize();
+    }
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace AddMlp.Gpu;
+
+/// <summary>
+/// How addmlp writes and reads numbers as text, in files and on the command line alike: the invariant
+/// culture, and the shortest form that reads back to the same value. A double that is exactly a float32
+/// (every value of a float32 model) is written in float32's shortest form (0.99999994, not
+/// 0.9999999403953552); read back and narrowed to float32 it is bit-identical.
+/// </summary>
+internal static class FloatText
+{
+    /// <summary>Shortest text that reads back to <paramref name="value"/> (or to the float32 it exactly is); NaN, Infinity, -Infinity as such.</summary>
+    public static string Shortest(double value)
+    {
+        float single = (float)value;
+        return single == value || !double.IsFinite(value)
+            ? single.ToString(CultureInfo.InvariantCulture)
+            : value.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Parses a number written in the invariant culture (1.5, -2, 3e-4, NaN, Infinity).</summary>
+    public static bool TryParse(string? text, out double value) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>As <see cref="TryParse"/>, and the value is finite.</summary>
+    public static bool TryParseFinite(string? text, out double value) => TryParse(text, out value) && double.IsFinite(value);
+
+    /// <summary>
+    /// Each value rounded to float32 and widened back: exact for values that were float32 before they
+    /// were written in float32's shortest form and read back as doubles.
+    /// </summary>
+    public static double[] NarrowToFloat32(double[] values) => [.. values.Select(v => (double)(float)v)];
+}

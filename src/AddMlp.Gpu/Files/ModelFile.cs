@@ -1,0 +1,47 @@
+namespace AddMlp.Gpu;
+
+/// <summary>Saves and loads the model file; a loaded model is checked against its own architecture.</summary>
+public static class ModelFile
+{
+    public const string DefaultPath = "addmlp-model.json";
+
+    /// <summary>Writes atomically: an existing file is replaced whole or not at all.</summary>
+    public static void Save(string path, ModelDocument model) => JsonFile.Save(path, model);
+
+    /// <summary>Reads a model and checks its weights fit its architecture; a float32 model's weights come back bit-identical. Throws <see cref="ModelFileException"/>.</summary>
+    public static ModelDocument Load(string path)
+    {
+        ModelDocument model = JsonFile.Load<ModelDocument>(path);
+        if (Problem(model) is string problem)
+            throw new ModelFileException(AddMlpFile.Model, FileProblem.Invalid, path, $"{JsonFile.Describe(AddMlpFile.Model)} '{path}': {problem}");
+        return model;
+    }
+
+    private static string? Problem(ModelDocument model)
+    {
+        Architecture a = model.Architecture;
+        if (a.Inputs != 2 || a.Outputs != 1)
+            return $"architecture has {a.Inputs} inputs and {a.Outputs} outputs; an adder has 2 and 1";
+        if (a.Hidden.Count > Architecture.MaxHiddenLayers || a.Hidden.Any(width => width is < 1 or > Architecture.MaxWidth))
+            return $"architecture.hidden must list at most {Architecture.MaxHiddenLayers} layer widths, each from 1 to {Architecture.MaxWidth}";
+        if (!a.IsLinear && a.Activation is null)
+            return $"architecture.activation '' is not one of {string.Join(", ", EnumNames<Activation>.All)}";
+
+        var expected = a.Parameters().ToList();
+        foreach (string name in model.StateDict.Keys.Except(expected.Select(p => p.Name)))
+            return $"state_dict has '{name}', which this architecture does not";
+        foreach (var (name, shape) in expected)
+        {
+            long size = shape.Aggregate(1L, (n, d) => n * d);
+            if (!model.StateDict.TryGetValue(name, out TensorData? tensor))
+                return $"state_dict lacks '{name}'";
+            if (!tensor.Shape.SequenceEqual(shape))
+                return $"'{name}' has shape [{string.Join(", ", tensor.Shape)}], the architecture needs [{string.Join(", ", shape)}]";
+            if (tensor.Values.LongLength != size)
+                return $"'{name}' has {tensor.Values.Length} values, its shape needs {size}";
+            if (tensor.Values.Any(v => !double.IsFinite(v) || (model.Dtype == DType.Float32 && !float.IsFinite((float)v))))
+                return $"'{name}' holds a NaN or infinite value";
+        }
+        return null;
+    }
+}

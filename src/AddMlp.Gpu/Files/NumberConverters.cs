@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AddMlp.Gpu;
+
+/// <summary>
+/// A double in <see cref="FloatText.Shortest"/> form (a float32 loss reads 1.3877788E-20, not
+/// 1.3877788466974007E-20). NaN and infinities, which JSON lacks, are written as the strings "NaN",
+/// "Infinity", "-Infinity".
+/// </summary>
+internal sealed class ShortestDoubleConverter : JsonConverter<double>
+{
+    public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadOne(ref reader);
+
+    public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options) =>
+        writer.WriteRawValue(Json(value), skipInputValidation: true);
+
+    public static string Json(double value) => double.IsFinite(value) ? FloatText.Shortest(value) : $"\"{FloatText.Shortest(value)}\"";
+
+    public static double ReadOne(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.Number when reader.TryGetDouble(out double v) => v,
+        JsonTokenType.String when FloatText.TryParse(reader.GetString(), out double v) => v,
+        _ => throw new JsonException($"expected a number, found {reader.TokenType}"),
+    };
+}
+
+/// <summary>
+/// Number arrays on one line ("shape": [1, 2]), so that indented files stay readable; each double as
+/// <see cref="ShortestDoubleConverter"/> writes it.
+/// </summary>
+internal sealed class NumberArrayConverter<T> : JsonConverter<T[]>
+    where T : struct
+{
+    public override T[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadArray(ref reader);
+
+    public static T[] ReadArray(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+            throw new JsonException($"expected an array of numbers, found {reader.TokenType}");
+        var values = new List<T>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            values.Add(ReadOne(ref reader));
+        return [.. values];
+    }
+
+    public override void Write(Utf8JsonWriter writer, T[] value, JsonSerializerOptions options)
+    {
+        var text = new StringBuilder("[");
+        for (int i = 0; i < value.Length; i++)
+        {
+            if (i > 0)
+                text.Append(", ");
+            text.Append(value[i] switch
+            {
+                double d => ShortestDoubleConverter.Json(d),
+                long l => l.ToString(CultureInfo.InvariantCulture),
+                _ => throw new NotSupportedException(typeof(T).Name),
+            });
+        }
+        writer.WriteRawValue(text.Append(']').ToString(), skipInputValidation: true);
+    }
+
+    private static T ReadOne(ref Utf8JsonReader reader)
+    {
+        if (typeof(T) == typeof(double))
+            return (T)(object)ShortestDoubleConverter.ReadOne(ref reader);
+        if (typeof(T) == typeof(long) && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long l))
+            return (T)(object)l;
+        throw new JsonException($"expected a whole number, found {reader.TokenType}");
+    }
+}

@@ -1,0 +1,75 @@
+using TorchSharp.Modules;
+using TorchSharp.PyBridge;
+
+namespace AddMlp.Gpu;
+
+/// <summary>PyTorch's own state-dict files (written "pt", "safetensors").</summary>
+public enum PyTorchFormat
+{
+    /// <summary>torch.save's zip pickle: .pt or .pth.</summary>
+    Pt,
+
+    /// <summary>.safetensors.</summary>
+    Safetensors,
+}
+
+/// <summary>
+/// State dicts in PyTorch's own files, through TorchSharp.PyBridge. Names are PyTorch's ("0.weight",
+/// "0.bias", ...), so <c>Sequential(Linear(2, 1)).load_state_dict(torch.load(path))</c> reads an export,
+/// and a state dict saved by PyTorch loads here. These files carry no architecture: the caller supplies it.
+/// </summary>
+public static class PyTorchFiles
+{
+    /// <summary>The format a path's extension names (.pt, .pth, .safetensors), or null for anything else (addmlp's JSON).</summary>
+    public static PyTorchFormat? FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".pt" or ".pth" => PyTorchFormat.Pt,
+        ".safetensors" => PyTorchFormat.Safetensors,
+        _ => null,
+    };
+
+    /// <summary>Writes the model's state dict in <paramref name="format"/>, atomically (temporary file, then rename).</summary>
+    public static void Export(ModelDocument model, string path, PyTorchFormat format)
+    {
+        NativeRuntime.EnsureLoaded();
+        using Sequential net = AdderNet.FromStateDict(model.Architecture, model.StateDict, model.Dtype);
+        AtomicFile.Write(path, temp =>
+        {
+            if (format == PyTorchFormat.Pt)
+                net.save_py(temp);
+            else
+                net.save_safetensors(temp);
+        });
+    }
+
+    /// <summary>
+    /// Reads a state dict saved by PyTorch (or exported here) into a network of the given architecture.
+    /// Throws <see cref="ModelFileException"/> when the file is missing, unreadable, or does not fit.
+    /// </summary>
+    public static ModelDocument Import(string path, Architecture architecture)
+    {
+        string kind = JsonFile.Describe(AddMlpFile.Model);
+        if (!File.Exists(path))
+            throw new ModelFileException(AddMlpFile.Model, FileProblem.NotFound, path, $"{kind} '{path}' not found");
+        NativeRuntime.EnsureLoaded();
+        using Sequential net = AdderNet.Create(architecture);
+        try
+        {
+            if (FormatOf(path) == PyTorchFormat.Pt)
+                net.load_py(path);
+            else
+                net.load_safetensors(path);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new ModelFileException(AddMlpFile.Model, FileProblem.DoesNotFitArchitecture, path,
+                $"{kind} '{path}' does not load as {architecture}: {FirstLine(e.Message)}", e);
+        }
+        var model = new ModelDocument { Architecture = architecture, StateDict = AdderNet.StateDict(net) };
+        if (model.StateDict.Values.SelectMany(t => t.Values).Any(v => !double.IsFinite(v)))
+            throw new ModelFileException(AddMlpFile.Model, FileProblem.Invalid, path, $"{kind} '{path}' holds a NaN or infinite weight");
+        return model;
+    }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim().TrimEnd('.');
+}

@@ -1,0 +1,69 @@
+using System.Text.Json.Serialization;
+
+namespace AddMlp.Gpu;
+
+/// <summary>
+/// Everything a training run depends on. The defaults are the tutorial's. The model file's "training"
+/// block holds these under the names given here, beside <see cref="TrainingOutcome"/>'s.
+/// </summary>
+public sealed record TrainOptions
+{
+    /// <summary>auto (CUDA if available, else the CPU), cpu, cuda or cuda:N.</summary>
+    [JsonPropertyName("device_requested")]
+    public string Device { get; init; } = "auto";
+
+    [JsonPropertyName("lr")]
+    public double LearningRate { get; init; } = 0.1;
+
+    public int Epochs { get; init; } = 500;
+
+    public long Seed { get; init; } = 42;
+
+    public int Samples { get; init; } = 1000;
+
+    /// <summary>Written at the model file's top level, not in its training block.</summary>
+    [JsonIgnore]
+    public Architecture Architecture { get; init; } = Architecture.Linear;
+
+    /// <summary>Standard deviation of Gaussian noise added to the training labels (0: clean labels).</summary>
+    public double Noise { get; init; }
+
+    /// <summary>Training inputs are uniform in this range (written [LO, HI]).</summary>
+    [JsonConverter(typeof(InputRangePairConverter))]
+    public InputRange Range { get; init; } = InputRange.Unit;
+
+    public Optimizer Optimizer { get; init; } = Optimizer.Adam;
+
+    /// <summary>SGD momentum (sgd only).</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>Weight decay; null takes the optimizer's PyTorch default (<see cref="EffectiveWeightDecay"/>).</summary>
+    public double? WeightDecay { get; init; }
+
+    /// <summary>Minibatch size; null trains on the full batch each epoch.</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>Written at the model file's top level, not in its training block.</summary>
+    [JsonIgnore]
+    public DType DType { get; init; } = DType.Float32;
+
+    /// <summary>Stop as soon as an epoch's loss is at or below this.</summary>
+    public double? TargetLoss { get; init; }
+
+    /// <summary>Fraction of the samples held out for validation (0: none).</summary>
+    public double ValFraction { get; init; }
+
+    /// <summary>CPU threads for libtorch; null keeps libtorch's default.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>The weight decay the run uses: <see cref="WeightDecay"/>, else PyTorch's default (0.01 for AdamW, 0 otherwise).</summary>
+    [JsonIgnore]
+    public double EffectiveWeightDecay => WeightDecay ?? (Optimizer == Optimizer.AdamW ? 0.01 : 0);
+
+    /// <summary>Samples held out for validation.</summary>
+    [JsonIgnore]
+    public int ValidationSamples => (int)Math.Floor(Samples * ValFraction);
+
+    [JsonIgnore]
+    public int TrainingSamples => Samples - ValidationSamples;
+}

@@ -1,0 +1,22 @@
+namespace AddMlp.Gpu;
+
+/// <summary>What a training run produced: the learned weights, every epoch's loss, and how it went.</summary>
+public sealed record TrainResult
+{
+    /// <summary>The options the run was given, its defaults resolved (<see cref="TrainOptions.WeightDecay"/>).</summary>
+    public required TrainOptions Options { get; init; }
+    public required ResolvedDevice Device { get; init; }
+    public required TrainStatus Status { get; init; }
+    public required int EpochsRun { get; init; }
+    /// <summary>One value per epoch run: the loss of that epoch's forward pass(es), before its optimizer step(s).</summary>
+    public required double[] Losses { get; init; }
+    /// <summary>One value per epoch run with a validation split: the held-out loss after the epoch's updates; else null.</summary>
+    public required double[]? ValLosses { get; init; }
+    /// <summary>For a model without hidden layers: per epoch, the distance of (w, b) after the epoch to the exact rule ([1, 1], 0); else null.</summary>
+    public required double[]? WeightErrors { get; init; }
+    public required Dictionary<string, TensorData> StateDict { get; init; }
+    public required TimeSpan Elapsed { get; init; }
+    public required DateTimeOffset FinishedUtc { get; init; }
+
+    public double FinalLoss => Losses.Length > 0 ? Losses[^1] : double.NaN;
+}

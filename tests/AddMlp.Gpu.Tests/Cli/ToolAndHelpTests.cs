@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AddMlp.Gpu.Tests;
+
+/// <summary>addmlp as a .NET tool, the library's package, the help (snapshots), and tab completion.</summary>
+public sealed class ToolAndHelpTests
+{
+    public static TheoryData<string> Commands => new() { "", "train", "predict", "eval", "bench", "export", "plot", "info" };
+
+    /// <summary>
+    /// Each command's help is kept in tests/AddMlp.Gpu.Tests/Snapshots/help-*.txt; a change to it shows
+    /// up as a failing test and a diff. Run the tests with ADDMLP_UPDATE_SNAPSHOTS=1 to accept it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void Help_matches_its_snapshot(string command)
+    {
+        using var dir = new TempDir();
+        CliResult help = Cli.Run(dir.Path, command == "" ? ["--help"] : [command, "--help"]);
+        string snapshot = Repo.File("tests", "AddMlp.Gpu.Tests", "Snapshots", $"help-{(command == "" ? "addmlp" : command)}.txt");
+        if (Environment.GetEnvironmentVariable("ADDMLP_UPDATE_SNAPSHOTS") == "1")
+            File.WriteAllText(snapshot, help.StdOut);
+
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("Example: addmlp", help.StdOut);
+        Assert.Equal(File.ReadAllText(snapshot), help.StdOut);
+    }
+
+    [Theory]
+    [InlineData("train --dev", "--device")]
+    [InlineData("train --optimizer ", "adam\nadamw\nsgd")]
+    [InlineData("pl", "plot")]
+    public void Tab_completion_answers_through_the_suggest_directive(string line, string expected)
+    {
+        using var dir = new TempDir();
+        CliResult result = Cli.Run(dir.Path, $"[suggest:{line.Length.ToString(CultureInfo.InvariantCulture)}]", line);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(expected, result.StdOut.Trim().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void The_tool_package_installs_and_runs_train_and_predict()
+    {
+        using var dir = new TempDir();
+        string packages = Path.Combine(dir.Path, "packages"), tools = Path.Combine(dir.Path, "tools"), work = Path.Combine(dir.Path, "work");
+        Directory.CreateDirectory(work);
+
+        Run("dotnet", ["pack", Repo.File("src", "AddMlp.Gpu.Cli", "AddMlp.Gpu.Cli.csproj"), "-c", "Release", "-p:TorchBackend=cpu", "-o", packages, "-nologo", "-v", "q"], Repo.Root);
+        Assert.Equal(["addmlp.1.0.0.nupkg", "addmlp.linux-x64.1.0.0.nupkg"], Directory.GetFiles(packages).Select(Path.GetFileName).Order());
+        Run("dotnet", ["tool", "install", "addmlp", "--tool-path", tools, "--add-source", packages], dir.Path);
+
+        string addmlp = Path.Combine(tools, "addmlp");
+        Run(addmlp, ["train", "--quiet"], work);
+        string sum = Run(addmlp, ["predict", "0.3", "0.5"], work);
+
+        Assert.InRange(double.Parse(sum, CultureInfo.InvariantCulture), 0.8 - 1e-4, 0.8 + 1e-4);
+        Assert.True(File.Exists(Path.Combine(work, "addmlp-model.json")));
+    }
+
+    [Fact]
+    public void The_library_package_carries_its_readme_and_its_TorchSharp_dependency()
+    {
+        using var dir = new TempDir();
+
+        Run("dotnet", ["pack", Repo.File("src", "AddMlp.Gpu", "AddMlp.Gpu.csproj"), "-c", "Release", "-p:TorchBackend=cpu", "-o", dir.Path, "-nologo", "-v", "q"], Repo.Root);
+
+        Assert.Equal(["AddMlp.Gpu.1.0.0.nupkg"], dir.Files());
+        using var package = System.IO.Compression.ZipFile.OpenRead(dir.File("AddMlp.Gpu.1.0.0.nupkg"));
+        string Read(string entry)
+        {
+            using var reader = new StreamReader(package.GetEntry(entry)!.Open());
+            return reader.ReadToEnd();
+        }
+        Assert.Equal(File.ReadAllText(Repo.File("docs", "library.md")), Read("README.md"));
+        string nuspec = Read("AddMlp.Gpu.nuspec");
+        Assert.Contains("<readme>README.md</readme>", nuspec);
+        Assert.Contains("<dependency id=\"TorchSharp-cpu\" version=\"0.107.0\"", nuspec);
+        Assert.NotNull(package.GetEntry("lib/net10.0/AddMlp.Gpu.dll"));
+    }
+
+    private static string Run(string program, string[] args, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in args)
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(8)), $"{program} {string.Join(' ', args)} timed out");
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} exited {process.ExitCode}\n{stdout}\n{stderr.Result}");
+        return stdout;
+    }
+}

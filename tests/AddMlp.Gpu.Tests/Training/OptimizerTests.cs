@@ -1,0 +1,63 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AddMlp.Gpu.Tests;
+
+/// <summary>
+/// addmlp's optimizers update all parameters as one flat buffer, with torch.optim's formulas; they must
+/// give what torch.optim's (here TorchSharp's) per-parameter implementations give: the same bits for
+/// SGD; for Adam and AdamW the same up to libtorch 2.10's float32 square root, which is 1 ulp off for
+/// some inputs and which StepOptimizer replaces by a correctly rounded one (as PyTorch 1.13 computes
+/// it: TutorialTests checks the bits against PyTorch's).
+/// </summary>
+[Collection(TorchCollection.Name)]
+public sealed class OptimizerTests
+{
+    [Theory]
+    [InlineData("adam", 0.0, 0.0)]
+    [InlineData("adam", 0.0, 0.05)]
+    [InlineData("adamw", 0.0, 0.01)]
+    [InlineData("sgd", 0.0, 0.0)]
+    [InlineData("sgd", 0.9, 0.0)]
+    [InlineData("sgd", 0.9, 0.05)]
+    public void Flat_optimizer_matches_torch_optim(string kind, double momentum, double weightDecay)
+    {
+        var options = new TrainOptions { Optimizer = Parse<Optimizer>(kind), LearningRate = 0.05, Momentum = momentum, WeightDecay = weightDecay, Architecture = new Architecture(2, [4], Activation.Tanh, 1) };
+        manual_seed(3);
+        var (x, y) = AdditionData.Create(64, InputRange.Unit);
+
+        manual_seed(5);
+        using Sequential reference = AdderNet.Create(options.Architecture);
+        using optim.Optimizer torchOptimizer = kind switch
+        {
+            "adam" => new Adam(reference.parameters(), 0.05, 0.9, 0.999, 1e-8, weightDecay),
+            "adamw" => new AdamW(reference.parameters(), 0.05, 0.9, 0.999, 1e-8, weightDecay),
+            _ => new SGD(reference.parameters(), 0.05, momentum, 0, weightDecay),
+        };
+        manual_seed(5);
+        using Sequential flat = AdderNet.Create(options.Architecture);
+        using FlatParameters parameters = FlatParameters.Bind(flat);
+        using var optimizer = new StepOptimizer(parameters, options);
+
+        for (int step = 0; step < 25; step++)
+        {
+            using var scope = NewDisposeScope();
+            torchOptimizer.zero_grad();
+            nn.functional.mse_loss(reference.forward(x), y).backward();
+            torchOptimizer.step();
+            Trainer.Step(flat, parameters, optimizer, x, y);
+        }
+
+        Dictionary<string, TensorData> expected = AdderNet.StateDict(reference), actual = AdderNet.StateDict(flat);
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (string name in expected.Keys)
+        {
+            if (kind == "sgd")
+                Assert.Equal(expected[name].Values, actual[name].Values);
+            else
+                Assert.All(expected[name].Values.Zip(actual[name].Values), p => Assert.Equal(p.First, p.Second, 1e-5 * Math.Max(1, Math.Abs(p.First))));
+        }
+        Assert.NotEqual(AdderNet.StateDict(AdderNet.Create(options.Architecture))["0.weight"].Values, actual["0.weight"].Values);
+    }
+}

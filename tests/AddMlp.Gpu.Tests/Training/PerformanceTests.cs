@@ -1,0 +1,62 @@
+using System.Text.Json;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AddMlp.Gpu.Tests;
+
+/// <summary>The benchmark's output, and the absence of leaks. No timing is asserted: figures come from the benchmark.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class PerformanceTests
+{
+    [Fact]
+    public void Bench_json_reports_step_time_throughput_copy_and_peak_rss_per_row()
+    {
+        using var dir = new TempDir();
+        CliResult result = Cli.Run(dir.Path, "bench", "--samples", "1e3,2000", "--device", "cpu", "--threads", "1", "--seconds", "0.05", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using JsonDocument json = JsonDocument.Parse(result.StdOut);
+        JsonElement[] rows = [.. json.RootElement.EnumerateArray()];
+        Assert.Equal([1000L, 2000L], rows.Select(r => r.GetProperty("samples").GetInt64()));
+        foreach (JsonElement row in rows)
+        {
+            Assert.Equal("cpu", row.GetProperty("device").GetString());
+            Assert.Equal(1, row.GetProperty("threads").GetInt32());
+            Assert.True(row.GetProperty("steps").GetInt32() >= 10);
+            double us = row.GetProperty("us_per_step").GetDouble();
+            Assert.True(us > 0);
+            Assert.Equal(row.GetProperty("samples").GetInt64() / (us * 1e-6), row.GetProperty("samples_per_s").GetDouble(), 6);
+            Assert.True(row.GetProperty("copy_us").GetDouble() > 0);
+            Assert.True(row.GetProperty("peak_rss_bytes").GetInt64() > 10 << 20);
+            Assert.Equal(JsonValueKind.Null, row.GetProperty("gpu_memory_bytes").ValueKind);
+        }
+    }
+
+    [Fact]
+    public void Bench_table_has_a_row_per_sample_count()
+    {
+        using var dir = new TempDir();
+        CliResult result = Cli.Run(dir.Path, "bench", "--samples", "1000", "--device", "cpu", "--seconds", "0.05");
+
+        Assert.Equal(0, result.ExitCode);
+        string[] lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("   samples device  threads      µs/step", lines[0]);
+        Assert.Matches(@"^\s+1000 cpu\s+\d+\s+[0-9.]+", lines[1]);
+    }
+
+    [Fact]
+    public void Training_leaves_no_live_tensors_behind()
+    {
+        Trainer.Train(new TrainOptions { Epochs = 10 }); // warm up: libtorch and TorchSharp's own statics
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        Trainer.Train(new TrainOptions { Epochs = 3000, ValFraction = 0.1 });
+        Trainer.Train(new TrainOptions { Epochs = 30, BatchSize = 64, Architecture = new Architecture(2, [8], Activation.Relu, 1) });
+        Trainer.Train(new TrainOptions { Epochs = 30, Optimizer = Optimizer.Sgd, Momentum = 0.9, DType = DType.Float64 });
+        ModelDocument model = ModelDocument.From(Trainer.Train(new TrainOptions { Epochs = 3 }));
+        Predictor.Predict(model, [(1, 2)], Devices.Resolve("cpu"));
+        Evaluator.Evaluate(model, InputRange.Wide, 100, 1, Devices.Resolve("cpu"));
+
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+}
