@@ -47,3 +47,11 @@ public sealed record Architecture(int Inputs, IReadOnlyList<int> Hidden, Activat
 
     public override int GetHashCode() => HashCode.Combine(Inputs, Outputs, Activation, Hidden.Count);
 }
+
+/// <summary>The nonlinearity between hidden layers (written "relu", "tanh", "gelu").</summary>
+public enum Activation
+{
+    Relu,
+    Tanh,
+    Gelu,
+}
