@@ -39,7 +39,7 @@ public static class InfoCommand
         Row("CPU threads", $"{(r.TorchThreads is int t ? $"{t} (libtorch intra-op)" : "unknown")}, {r.LogicalCores} logical cores");
         Row("libstdc++", r.Libstdcxx is null ? "not found" : $"{r.Libstdcxx}: GLIBCXX_3.4.32 {(r.LibstdcxxHasGlibcxx3432 == true ? "present" : "MISSING (run scripts/bootstrap)")}");
         Row("OS", r.Os);
-        Row("allocator", r.Allocator.StartsWith("the C library", StringComparison.Ordinal) ? $"{r.Allocator} (scripts/addmlp preloads jemalloc: faster start-up and large runs)" : r.Allocator);
+        Row("allocator", r.AllocatorPreloaded ? r.Allocator : $"{r.Allocator} (scripts/addmlp preloads jemalloc: faster start-up and large runs)");
         Row("model file", $"{r.DefaultModel}{(File.Exists(r.DefaultModel) ? " (exists)" : "")}");
         Row("loss curve", $"{r.DefaultLossCurve}{(File.Exists(r.DefaultLossCurve) ? " (exists)" : "")}");
     }

@@ -39,6 +39,8 @@ internal sealed record EnvironmentReport
     public required string Os { get; init; }
     /// <summary>The malloc in use: jemalloc or tcmalloc when preloaded, else the C library's.</summary>
     public required string Allocator { get; init; }
+    /// <summary>Whether a malloc other than the C library's was preloaded.</summary>
+    public required bool AllocatorPreloaded { get; init; }
     /// <summary>Where the model and the loss curve go by default, as the caller names them, made absolute.</summary>
     public required string DefaultModel { get; init; }
     public required string DefaultLossCurve { get; init; }
@@ -55,6 +57,7 @@ internal sealed record EnvironmentReport
         string? bundled = BundledLibtorch();
         string? whyNoCuda = loaded ? Devices.WhyCudaUnavailable() : "the native runtime did not load";
         (string? stdcxx, bool? hasSymbol) = LibStdCxx();
+        string? allocator = PreloadedAllocator();
 
         return new EnvironmentReport
         {
@@ -81,7 +84,8 @@ internal sealed record EnvironmentReport
             Libstdcxx = stdcxx,
             LibstdcxxHasGlibcxx3432 = hasSymbol,
             Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-            Allocator = DescribeAllocator(),
+            Allocator = allocator ?? "the C library's malloc",
+            AllocatorPreloaded = allocator is not null,
             DefaultModel = Path.GetFullPath(defaultModelPath),
             DefaultLossCurve = Path.GetFullPath(defaultLossCurvePath),
         };
@@ -96,13 +100,14 @@ internal sealed record EnvironmentReport
             .FirstOrDefault(p => p.Contains(os, StringComparison.Ordinal));
     }
 
-    private static string DescribeAllocator()
+    /// <summary>jemalloc or tcmalloc, where one was preloaded; null for the C library's malloc.</summary>
+    private static string? PreloadedAllocator()
     {
         if (LoadedLibrary("libjemalloc") is string je)
             return Environment.GetEnvironmentVariable("MALLOC_CONF") is { Length: > 0 } conf ? $"jemalloc ({je}; {conf})" : $"jemalloc ({je})";
         if ((LoadedLibrary("libtcmalloc_minimal") ?? LoadedLibrary("libtcmalloc")) is string tc)
             return $"tcmalloc ({tc})";
-        return "the C library's malloc";
+        return null;
     }
 
     /// <summary>The path of a loaded shared library whose file name starts with <paramref name="stem"/> (Linux: /proc/self/maps).</summary>
