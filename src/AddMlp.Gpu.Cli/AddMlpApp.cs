@@ -34,7 +34,9 @@ public static class AddMlpApp
     public static async Task<int> RunAsync(string[] args, CliContext context)
     {
         RootCommand root = CreateRoot(context);
-        ParseResult parse = root.Parse(args);
+        // No response files: addmlp has no use for them, and "@name" expanded by the parser escaped error
+        // handling (a folder aborted, a file naming itself overflowed the stack, @/dev/zero ate memory).
+        ParseResult parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (args.Length == 0)
         {
             context.Err.WriteLine("addmlp: no command given: try 'addmlp train', then 'addmlp predict 0.3 0.5'. See 'addmlp --help'.");
@@ -45,7 +47,7 @@ public static class AddMlpApp
             // One line: the most specific error (an unknown word explains "command not provided").
             var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
             string command = parse.CommandResult.Command == root ? "addmlp" : $"addmlp {parse.CommandResult.Command.Name}";
-            context.Err.WriteLine($"addmlp: {error.Message.TrimEnd('.')}. See '{command} --help'.");
+            context.Report($"{error.Message.TrimEnd('.')}. See '{command} --help'.");
             return ExitCodes.BadInput;
         }
 
@@ -62,8 +64,10 @@ public static class AddMlpApp
         }
         catch (Exception e)
         {
-            (int code, string message) = Failures.Describe(e);
-            context.Err.WriteLine($"addmlp: {message}");
+            (int code, string message, string? fix) = Failures.Describe(e);
+            context.Report(message);
+            if (fix is not null)
+                context.Err.WriteLine($"  fix: {Failures.Printable(fix)}");
             return code;
         }
     }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 
 namespace AddMlp.Gpu.Cli;
 
@@ -10,19 +12,65 @@ public sealed class UsageException(string message) : Exception(message);
 /// the facts, and this is the one place that turns them into a sentence (with the option or script that
 /// helps) and an exit code.
 /// </summary>
-public static class Failures
+public static partial class Failures
 {
-    public static (int ExitCode, string Message) Describe(Exception e) => e switch
+    /// <summary>The longest a quoted value from the user is echoed; the middle of a longer one is left out.</summary>
+    private const int MaxQuoted = 120;
+
+    /// <summary>The longest a message line is.</summary>
+    private const int MaxLine = 2000;
+
+    /// <summary>
+    /// A message as it may be printed: control characters (a newline in a path, a terminal escape) shown
+    /// as escapes, so the line stays one line and the terminal is left alone; a long quoted value (a path,
+    /// a string read from a file) shortened in the middle; the whole line bounded.
+    /// </summary>
+    public static string Printable(string message)
     {
-        UsageException => (ExitCodes.BadInput, e.Message),
-        ModelFileException file => (ExitCodes.BadInput, file.Message + Hint(file)),
-        TrainingTooLargeException big => (ExitCodes.BadInput, TooLarge(big)),
-        DeviceUnavailableException device => (ExitCodes.Environment, Unavailable(device)),
-        NativeRuntimeException native => (ExitCodes.Environment, $"{native.Problem}{Environment.NewLine}  fix: {Remedy(native)}"),
-        OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
-        IOException or UnauthorizedAccessException => (ExitCodes.RunFailed, $"I/O error: {e.Message}"),
-        _ => (ExitCodes.RunFailed, $"unexpected error: {e.GetType().Name}: {e.Message}"),
+        string line = Quoted().Replace(message, m => m.Value.Length - 2 <= MaxQuoted
+            ? m.Value
+            : $"'{m.Value[1..(MaxQuoted / 2 + 1)]}...{m.Value[^(MaxQuoted / 2 + 1)..^1]}'");
+        line = Escaped(line);
+        return line.Length <= MaxLine ? line : line[..MaxLine] + "...";
+    }
+
+    private static string Escaped(string text)
+    {
+        if (!text.Any(char.IsControl))
+            return text;
+        var escaped = new StringBuilder(text.Length + 8);
+        foreach (char c in text)
+        {
+            escaped.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\x{(int)c:X2}",
+                _ => c.ToString(),
+            });
+        }
+        return escaped.ToString();
+    }
+
+    [GeneratedRegex("'[^']*'")]
+    private static partial Regex Quoted();
+
+    /// <summary>The exit code, the message line, and for a native-runtime failure the remedy (printed as a "fix:" line).</summary>
+    public static (int ExitCode, string Message, string? Fix) Describe(Exception e) => e switch
+    {
+        UsageException => (ExitCodes.BadInput, e.Message, null),
+        ModelFileException file => (ExitCodes.BadInput, file.Message + Hint(file), null),
+        TrainingTooLargeException big => (ExitCodes.BadInput, TooLarge(big), null),
+        DeviceUnavailableException device => (ExitCodes.Environment, Unavailable(device), null),
+        NativeRuntimeException native => (ExitCodes.Environment, native.Problem, Remedy(native)),
+        OperationCanceledException => (ExitCodes.Interrupted, "interrupted", null),
+        IOException or UnauthorizedAccessException => (ExitCodes.RunFailed, $"I/O error: {FirstLine(e.Message)}", null),
+        // libtorch's errors carry a C++ backtrace after their first line: never the user's business.
+        _ => (ExitCodes.RunFailed, $"unexpected error: {e.GetType().Name}: {FirstLine(e.Message)}", null),
     };
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].TrimEnd();
 
     /// <summary>What to do when TorchSharp's native side does not load.</summary>
     public static string Remedy(NativeRuntimeException e) => e.Failure switch

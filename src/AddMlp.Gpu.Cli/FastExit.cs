@@ -14,8 +14,17 @@ public static class FastExit
     /// </summary>
     public static void Now(int code)
     {
-        Console.Out.Flush();
-        Console.Error.Flush();
+        foreach (Func<TextWriter> stream in (Func<TextWriter>[])[() => Console.Out, () => Console.Error])
+        {
+            try
+            {
+                stream().Flush();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // a closed or full stream: what could not be printed is lost, the exit code is not
+            }
+        }
         if (OperatingSystem.IsWindows())
             Environment.Exit(code);
         _exit(code);

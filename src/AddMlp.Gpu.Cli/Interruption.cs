@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace AddMlp.Gpu.Cli;
 
 /// <summary>
-/// Ctrl+C (SIGINT) or SIGTERM: the first asks the running command to stop cleanly (training finishes
+/// Ctrl+C (SIGINT), SIGTERM or SIGHUP: the first asks the running command to stop cleanly (training finishes
 /// its epoch and saves); a second one exits at once with 130, writing nothing more.
 /// </summary>
 public sealed class Interruption : IDisposable
@@ -15,7 +15,13 @@ public sealed class Interruption : IDisposable
     public Interruption(TextWriter err)
     {
         _err = err;
-        _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)];
+        // SIGHUP (the terminal went away) too: like SIGTERM, a request to stop, not a reason to lose the run.
+        _registrations =
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, Handle),
+        ];
     }
 
     public CancellationToken Token => _source.Token;

@@ -1,11 +1,18 @@
 using AddMlp.Gpu;
 using AddMlp.Gpu.Cli;
 
+// First, before any file is opened: a closed stdout or stderr must not hand its number to a model file.
+StandardStreams.ReserveClosed();
 if (AddMlpApp.NeedsLibTorch(args))
     NativeRuntime.StartLoading();
 
-using var interruption = new Interruption(Console.Error);
-int code = await AddMlpApp.RunAsync(args, new CliContext(Console.Out, Console.Error, interruption.Token, ErrIsTerminal: !Console.IsErrorRedirected));
+// A full or broken stdout or stderr must not cost a run or crash a signal handler: see SafeWriter.
+SafeWriter output = StandardStreams.Writer(() => Console.Out);
+SafeWriter error = StandardStreams.Writer(() => Console.Error);
+using var interruption = new Interruption(error);
+int code = await AddMlpApp.RunAsync(args, new CliContext(output, error, interruption.Token, ErrIsTerminal: !Console.IsErrorRedirected));
 if (NativeRuntime.LoadStarted)
     FastExit.Now(code); // libtorch's teardown is slow and has nothing to do (all files are written and flushed), and unsafe while it is still loading
+output.Flush();
+error.Flush();
 return code;

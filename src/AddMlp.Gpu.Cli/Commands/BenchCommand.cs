@@ -56,7 +56,7 @@ public static class BenchCommand
                 foreach (long count in counts)
                 {
                     context.Interrupt.ThrowIfCancellationRequested();
-                    BenchRow row = StepBenchmark.Run(count, device, threadCount, architecture, parse.GetValue(seconds));
+                    BenchRow row = StepBenchmark.Run(count, device, threadCount, architecture, parse.GetValue(seconds), context.Interrupt);
                     rows.Add(row);
                     if (!asJson)
                         PrintRow(context.Out, row);

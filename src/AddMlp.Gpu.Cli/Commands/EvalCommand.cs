@@ -34,7 +34,8 @@ public static class EvalCommand
             int n = parse.GetValue(samples);
             long s = parse.GetValue(seed);
 
-            RangeError[] errors = ranges.Select(r => Evaluator.Evaluate(doc, r, n, s, where)).ToArray();
+            RangeError[] errors = ranges.Select(r => Evaluator.Evaluate(doc, r, n, s, where, context.Interrupt)).ToArray();
+            context.Interrupt.ThrowIfCancellationRequested();
             var coefficients = ExactRule.Coefficients(doc.Architecture, doc.StateDict);
             double? distance = coefficients is { } c ? ExactRule.Distance(c) : null;
             double worst = errors.Max(e => e.MaxError);

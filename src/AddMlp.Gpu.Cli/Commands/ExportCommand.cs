@@ -22,6 +22,7 @@ public static class ExportCommand
             PyTorchFormat kind = parse.GetValue(format)?.Value ?? PyTorchFiles.FormatOf(path)
                 ?? throw new UsageException($"--output '{path}': give it a .pt, .pth or .safetensors extension, or pass --format");
             OutputPath.CheckWritable(path, "--output");
+            PathIdentity.CheckDistinct(("--output", path), ("--model", parse.GetValue(model.Path)!));
             ModelDocument doc = model.Load(parse);
             PyTorchFiles.Export(doc, path, kind);
             context.Out.WriteLine($"wrote {path} ({EnumNames<PyTorchFormat>.Of(kind)}: {string.Join(", ", doc.StateDict.Select(p => $"{p.Key} [{string.Join(", ", p.Value.Shape)}]"))})");

@@ -29,11 +29,14 @@ public static class PlotCommand
         command.SetAction(parse =>
         {
             string target = parse.GetValue(output)!;
+            string curvePath = parse.GetValue(curve)!, modelPath = parse.GetValue(model)!;
             LossCurvePlot.CheckTarget(target, "--output");
-            LossCurveDocument document = LossCurveFile.Load(parse.GetValue(curve)!);
-            string modelPath = parse.GetValue(model)!;
+            PathIdentity.CheckDistinct(("--output", target), ("--loss-curve", curvePath), ("--model", modelPath));
+            LossCurveDocument document = LossCurveFile.Load(curvePath);
             TrainOptions? trainedWith = File.Exists(modelPath) ? ModelFile.Load(modelPath).Training?.Options : null;
-            LossCurvePlot.Save(document, target, LossCurvePlot.Title(document, trainedWith));
+            using var outputs = new OutputFiles();
+            LossCurvePlot.Stage(outputs, document, target, LossCurvePlot.Title(document, trainedWith));
+            outputs.Commit();
             context.Out.WriteLine($"wrote {target}");
             return ExitCodes.Ok;
         });

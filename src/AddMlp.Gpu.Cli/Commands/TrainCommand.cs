@@ -96,10 +96,12 @@ public static class TrainCommand
     {
         OutputPath.CheckWritable(outputs.Model, "--model");
         OutputPath.CheckWritable(outputs.LossCurve, "--loss-curve");
-        if (Path.GetFullPath(outputs.Model) == Path.GetFullPath(outputs.LossCurve))
-            throw new UsageException($"--model and --loss-curve both name '{outputs.Model}': give them different paths");
         if (outputs.Plot is not null)
             LossCurvePlot.CheckTarget(outputs.Plot, "--plot");
+        var paths = new List<(string, string)> { ("--model", outputs.Model), ("--loss-curve", outputs.LossCurve) };
+        if (outputs.Plot is not null)
+            paths.Add(("--plot", outputs.Plot));
+        PathIdentity.CheckDistinct([.. paths]);
 
         // On a terminal a live bar replaces the tutorial's lines; redirected, the lines stay (logs, pipes, tests).
         ProgressBar? bar = !display.Quiet && context.ErrIsTerminal ? new ProgressBar(context.Err, options.Epochs) : null;
@@ -115,21 +117,35 @@ public static class TrainCommand
             bar?.Finish();
         }
 
+        if (result.Status == TrainStatus.Interrupted && result.EpochsRun == 0)
+        {
+            // Nothing was learned: an untrained model must not replace a trained one.
+            context.Report($"interrupted before the first epoch ended; nothing written{Kept(outputs.Model)}");
+            return ExitCodes.Interrupted;
+        }
         if (result.Status == TrainStatus.Diverged)
         {
             // The weights are useless: keep whatever model file was there, but show how the loss went.
             LossCurveFile.Save(outputs.LossCurve, LossCurveDocument.From(result));
+            double largest = Math.Max(Math.Abs(options.Range.Low), Math.Abs(options.Range.High));
+            string advice = largest > 1e3
+                ? $"inputs as large as {Numbers.Plain(largest)} make float32 losses overflow: scale them down (a narrower --range) or try a smaller --lr"
+                : "try a smaller --lr";
             string kept = File.Exists(outputs.Model) ? $"the previous {outputs.Model} is kept" : "no model written";
-            context.Err.WriteLine($"addmlp: training diverged at epoch {result.EpochsRun} (loss = {Numbers.Loss(result.FinalLoss)}); try a smaller --lr ({kept}; loss curve in {outputs.LossCurve})");
+            context.Report($"training diverged at epoch {result.EpochsRun} (loss = {Numbers.Loss(result.FinalLoss)}); {advice} ({kept}; loss curve in {outputs.LossCurve})");
             return ExitCodes.RunFailed;
         }
 
         ModelDocument model = ModelDocument.From(result);
         LossCurveDocument curve = LossCurveDocument.From(result);
-        ModelFile.Save(outputs.Model, model);
-        LossCurveFile.Save(outputs.LossCurve, curve);
-        if (outputs.Plot is not null)
-            LossCurvePlot.Save(curve, outputs.Plot, LossCurvePlot.Title(curve, result.Options));
+        using (var files = new OutputFiles())
+        {
+            JsonFile.Stage(files, outputs.Model, model);
+            JsonFile.Stage(files, outputs.LossCurve, curve);
+            if (outputs.Plot is not null)
+                LossCurvePlot.Stage(files, curve, outputs.Plot, LossCurvePlot.Title(curve, result.Options));
+            files.Commit();
+        }
 
         if (display.Json)
             context.Out.WriteLine(TrainSummary.Json(result, model, outputs));
@@ -137,9 +153,11 @@ public static class TrainCommand
             TrainSummary.Print(context.Out, result, outputs);
         if (result.Status == TrainStatus.Interrupted)
         {
-            context.Err.WriteLine($"addmlp: interrupted after epoch {result.EpochsRun} of {options.Epochs}; wrote the model and loss curve so far (status \"interrupted\")");
+            context.Report($"interrupted after epoch {result.EpochsRun} of {options.Epochs}; wrote the model and loss curve so far (status \"interrupted\")");
             return ExitCodes.Interrupted;
         }
         return ExitCodes.Ok;
     }
+
+    private static string Kept(string model) => File.Exists(model) ? $" (the previous {model} is kept)" : "";
 }

@@ -1,22 +1,42 @@
+using System.Text;
+
 namespace AddMlp.Gpu.Cli;
 
 /// <summary>Checks, before any work, that a file can be written where the user asked.</summary>
 public static class OutputPath
 {
+    /// <summary>The longest file name Linux file systems take, in bytes.</summary>
+    private const int MaxNameBytes = 255;
+
     /// <summary>Throws <see cref="UsageException"/> naming <paramref name="option"/> when <paramref name="path"/> cannot be written.</summary>
     public static void CheckWritable(string path, string option)
     {
         if (string.IsNullOrWhiteSpace(path))
             throw new UsageException($"{option} needs a file path");
-        if (Directory.Exists(path))
+        string name = Path.GetFileName(path);
+        if (Directory.Exists(path) || name is "" or "." or "..")
             throw new UsageException($"{option} '{path}' is a directory; give a file path");
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full) ?? ".";
+
+        if (Encoding.UTF8.GetByteCount(name) > MaxNameBytes)
+            throw new UsageException($"{option} '{path}': the file name is longer than the {MaxNameBytes} bytes a file system allows");
+
+        string target;
+        try
+        {
+            target = OutputFiles.Target(path); // through a symlink; refuses FIFOs and devices
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"{option} {e.Message}: give a path to a file");
+        }
+        string folder = Path.GetDirectoryName(target) ?? ".";
         if (!Directory.Exists(folder))
             throw new UsageException($"{option} '{path}': folder '{folder}' does not exist; create it first");
+        if (Encoding.UTF8.GetByteCount(Path.GetFileName(target)) > MaxNameBytes)
+            throw new UsageException($"{option} '{path}': the file name is longer than the {MaxNameBytes} bytes a file system allows");
 
-        // Permissions, read-only file systems, quotas: the only sure test is to try.
-        string probe = Path.Combine(folder, $".addmlp-write-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        // Permissions, read-only file systems, quotas: the only sure test is to try, with a name like the temporary file's.
+        string probe = Path.Combine(folder, $".addmlp-{Environment.ProcessId}-probe.tmp");
         try
         {
             using (File.Create(probe, 1, FileOptions.DeleteOnClose))
@@ -27,7 +47,7 @@ public static class OutputPath
         {
             throw new UsageException($"{option} '{path}': cannot write in folder '{folder}' ({e.Message.TrimEnd('.')})");
         }
-        if (File.Exists(full) && File.GetAttributes(full).HasFlag(FileAttributes.ReadOnly))
+        if (File.Exists(target) && File.GetAttributes(target).HasFlag(FileAttributes.ReadOnly))
             throw new UsageException($"{option} '{path}' is read-only");
     }
 }

@@ -197,6 +197,8 @@ public static class SharedOptions
         string text = result.Tokens.Single().Value;
         if (!FloatText.TryParseFinite(text, out double value) || !bounds.Contains(value))
             result.AddError($"{name} must be a finite number {bounds}, got '{text}'");
+        else if (Math.Abs(value) > float.MaxValue)
+            result.AddError($"{name} must be within float32's range (about ±3.4e38), got '{text}'");
         return value;
     }
 }

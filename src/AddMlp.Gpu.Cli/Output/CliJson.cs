@@ -10,11 +10,12 @@ namespace AddMlp.Gpu.Cli;
 internal static class CliJson
 {
     private static readonly JsonSerializerOptions Options = Json.Create(CliJsonContext.Default);
+    private static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options.TypeInfo<T>());
 
-    /// <summary>`predict --json`: one compact line, names as written here.</summary>
-    public static string SerializePredictions(IReadOnlyList<PredictRow> rows) => JsonSerializer.Serialize(rows, CliJsonContext.Default.IReadOnlyListPredictRow);
+    /// <summary>`predict --json`: one compact line, names as written here, numbers as the text output prints them.</summary>
+    public static string SerializePredictions(IReadOnlyList<PredictRow> rows) => JsonSerializer.Serialize(rows, Compact.TypeInfo<IReadOnlyList<PredictRow>>());
 }
 
 internal sealed record PredictRow([property: JsonPropertyName("a")] double A, [property: JsonPropertyName("b")] double B, [property: JsonPropertyName("sum")] double Sum);

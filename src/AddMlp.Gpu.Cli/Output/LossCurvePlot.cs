@@ -30,11 +30,11 @@ public static class LossCurvePlot
     }
 
     /// <summary>
-    /// Renders <paramref name="curve"/> to <paramref name="path"/> (PNG or SVG by extension), titled
+    /// Renders <paramref name="curve"/> as one of <paramref name="outputs"/>, to <paramref name="path"/> (PNG or SVG by extension), titled
     /// <paramref name="title"/>. ScottPlot has no log axis, so log10 of each loss is plotted and the
     /// ticks are labelled as powers of ten; zero and non-finite losses are left out.
     /// </summary>
-    public static void Save(LossCurveDocument curve, string path, string title)
+    internal static void Stage(OutputFiles outputs, LossCurveDocument curve, string path, string title)
     {
         string extension = Path.GetExtension(path).ToLowerInvariant();
         if (!Extensions.Contains(extension))
@@ -56,8 +56,8 @@ public static class LossCurvePlot
         plot.YLabel("loss (log scale)");
         plot.ShowLegend(Alignment.UpperRight);
 
-        // Rendered to a temporary file beside the target, then renamed: never a half-written plot.
-        AtomicFile.Write(path, temp =>
+        // Rendered to a temporary file beside the target, renamed with the command's other outputs: never a half-written plot.
+        outputs.Stage(path, temp =>
         {
             if (extension == ".png")
                 plot.SavePng(temp, Width, Height);

@@ -12,7 +12,8 @@ namespace AddMlp.Gpu;
 /// </summary>
 internal static class StepBenchmark
 {
-    public static BenchRow Run(long samples, ResolvedDevice device, int threads, Architecture architecture, double seconds = 0.5)
+    /// <remarks>Stops between steps with <see cref="OperationCanceledException"/> when <paramref name="cancellation"/> is signalled.</remarks>
+    public static BenchRow Run(long samples, ResolvedDevice device, int threads, Architecture architecture, double seconds = 0.5, CancellationToken cancellation = default)
     {
         NativeRuntime.EnsureLoaded();
         set_num_threads(threads);
@@ -33,6 +34,7 @@ internal static class StepBenchmark
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < steps; i++)
             {
+                cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 Trainer.Step(model, parameters, optimizer, data.X, data.Y);
             }

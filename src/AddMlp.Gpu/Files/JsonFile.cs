@@ -8,8 +8,20 @@ internal static class JsonFile
     /// <summary>Far above any model addmlp makes; a bigger file is refused before it is read.</summary>
     public const long MaxBytes = 64L << 20;
 
-    public static void Save<T>(string path, T document) =>
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(document, Json.Options.TypeInfo<T>()));
+    /// <summary>Writes a document atomically: an existing file is replaced whole or not at all.</summary>
+    public static void Save<T>(string path, T document)
+    {
+        using var outputs = new OutputFiles();
+        Stage(outputs, path, document);
+        outputs.Commit();
+    }
+
+    /// <summary>Writes a document as one of a command's outputs (<see cref="OutputFiles"/>).</summary>
+    public static void Stage<T>(OutputFiles outputs, string path, T document)
+    {
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(document, Json.Options.TypeInfo<T>());
+        outputs.Stage(path, temp => File.WriteAllBytes(temp, bytes));
+    }
 
     /// <summary>"model file", "loss-curve file": how messages name a file.</summary>
     public static string Describe(AddMlpFile file) => file == AddMlpFile.Model ? "model file" : "loss-curve file";
@@ -21,24 +33,9 @@ internal static class JsonFile
         string kind = Describe(T.Kind);
         ModelFileException Problem(FileProblem problem, string message, Exception? inner = null) => new(T.Kind, problem, path, message, inner);
 
-        if (Directory.Exists(path))
-            throw Problem(FileProblem.Unreadable, $"{kind} '{path}' is a directory, not a file");
-        if (!File.Exists(path))
-            throw Problem(FileProblem.NotFound, $"{kind} '{path}' not found");
-
-        byte[] bytes;
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Length > MaxBytes)
-                throw Problem(FileProblem.Unreadable, $"{kind} '{path}' is {info.Length:N0} bytes, more than the {MaxBytes >> 20} MiB an addmlp file can be");
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw Problem(FileProblem.Unreadable, $"cannot read {kind} '{path}': {e.Message}", e);
-        }
-
+        byte[] bytes = ReadInput(T.Kind, path, MaxBytes);
+        if (bytes.AsSpan().StartsWith(Utf8ByteOrderMark))
+            bytes = bytes[Utf8ByteOrderMark.Length..]; // editors on Windows write one; it says nothing
         if (bytes.Length == 0)
             throw Problem(FileProblem.Invalid, $"{kind} '{path}' is empty");
         T document;
@@ -59,6 +56,49 @@ internal static class JsonFile
         if (document.Version != T.ExpectedVersion)
             throw Problem(FileProblem.Invalid, $"{kind} '{path}': version {document.Version} is not supported (this addmlp reads version {T.ExpectedVersion})");
         return document.Narrowed();
+    }
+
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>
+    /// The bytes of an input file, which must be a regular file (a FIFO would block for ever, a device
+    /// never end) of at most <paramref name="maxBytes"/>: read with that limit, whatever size it reports.
+    /// </summary>
+    public static byte[] ReadInput(AddMlpFile file, string path, long maxBytes)
+    {
+        CheckInput(file, path);
+        string kind = Describe(file);
+        ModelFileException Problem(FileProblem problem, string message, Exception? inner = null) => new(file, problem, path, message, inner);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var content = new MemoryStream();
+            var buffer = new byte[81920];
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                if (content.Length + read > maxBytes)
+                    throw Problem(FileProblem.Unreadable, $"{kind} '{path}' is more than the {maxBytes >> 20} MiB an addmlp file can be");
+                content.Write(buffer, 0, read);
+            }
+            return content.ToArray();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Problem(FileProblem.Unreadable, $"cannot read {kind} '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Throws <see cref="ModelFileException"/> unless <paramref name="path"/> is an existing regular file.</summary>
+    public static void CheckInput(AddMlpFile file, string path)
+    {
+        string kind = Describe(file);
+        if (Directory.Exists(path))
+            throw new ModelFileException(file, FileProblem.Unreadable, path, $"{kind} '{path}' is a directory, not a file");
+        if (!File.Exists(path))
+            throw new ModelFileException(file, FileProblem.NotFound, path, $"{kind} '{path}' not found");
+        if (FileFacts.Stat(path) is { Kind: not FileKind.Regular } status)
+            throw new ModelFileException(file, FileProblem.Unreadable, path, $"{kind} '{path}' is {FileFacts.Describe(status.Kind)}, not a regular file");
     }
 
     /// <summary>The parser's message cut to its first sentence, on one line, with no control characters and not too long.</summary>

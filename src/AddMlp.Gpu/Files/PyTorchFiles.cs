@@ -33,7 +33,7 @@ public static class PyTorchFiles
     {
         NativeRuntime.EnsureLoaded();
         using Sequential net = AdderNet.FromStateDict(model.Architecture, model.StateDict, model.Dtype);
-        AtomicFile.Write(path, temp =>
+        OutputFiles.Write(path, temp =>
         {
             if (format == PyTorchFormat.Pt)
                 net.save_py(temp);
@@ -49,8 +49,19 @@ public static class PyTorchFiles
     public static ModelDocument Import(string path, Architecture architecture)
     {
         string kind = JsonFile.Describe(AddMlpFile.Model);
-        if (!File.Exists(path))
-            throw new ModelFileException(AddMlpFile.Model, FileProblem.NotFound, path, $"{kind} '{path}' not found");
+        long parameterBytes = architecture.Parameters().Sum(p => p.Shape.Aggregate(1L, (n, d) => n * d)) * sizeof(double);
+        // The file is read whole by PyBridge: it must be a regular file no larger than its tensors and some framing.
+        JsonFile.CheckInput(AddMlpFile.Model, path);
+        long size = new FileInfo(path).Length;
+        long maxSize = parameterBytes + (1L << 20);
+        if (size > maxSize)
+            throw new ModelFileException(AddMlpFile.Model, FileProblem.DoesNotFitArchitecture, path,
+                $"{kind} '{path}' is {size:N0} bytes, more than a state dict of {architecture} can be ({maxSize:N0})");
+        if (3 * parameterBytes > MemoryEstimate.AvailableBytes())
+            throw new ModelFileException(AddMlpFile.Model, FileProblem.DoesNotFitArchitecture, path,
+                $"{kind} '{path}': a network of {architecture} would need about {3 * parameterBytes:N0} bytes, more than this machine has available");
+        if (FormatOf(path) == PyTorchFormat.Safetensors && SafetensorsHeader.Problem(path) is string problem)
+            throw new ModelFileException(AddMlpFile.Model, FileProblem.Invalid, path, $"{kind} '{path}' is not a valid safetensors file: {problem}");
         NativeRuntime.EnsureLoaded();
         using Sequential net = AdderNet.Create(architecture);
         try

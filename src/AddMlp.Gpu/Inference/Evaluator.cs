@@ -12,8 +12,10 @@ public static class Evaluator
     /// Draws <paramref name="samples"/> pairs uniform in <paramref name="range"/> (seeded, on the CPU, as
     /// float32 like the training data), runs the model in its dtype and compares with the exact sums.
     /// </summary>
-    public static RangeError Evaluate(ModelDocument model, InputRange range, int samples, long seed, ResolvedDevice device)
+    /// <remarks>Throws <see cref="OperationCanceledException"/> when <paramref name="cancellation"/> is signalled before it starts.</remarks>
+    public static RangeError Evaluate(ModelDocument model, InputRange range, int samples, long seed, ResolvedDevice device, CancellationToken cancellation = default)
     {
+        cancellation.ThrowIfCancellationRequested();
         NativeRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
         manual_seed(seed);

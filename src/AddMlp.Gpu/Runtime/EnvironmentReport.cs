@@ -115,9 +115,16 @@ internal sealed record EnvironmentReport
     {
         if (!OperatingSystem.IsLinux())
             return null;
-        return File.ReadLines("/proc/self/maps")
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault())
-            .FirstOrDefault(path => path is not null && path.StartsWith('/') && Path.GetFileName(path).StartsWith(stem + ".", StringComparison.Ordinal));
+        try
+        {
+            return File.ReadLines("/proc/self/maps")
+                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault())
+                .FirstOrDefault(path => path is not null && path.StartsWith('/') && Path.GetFileName(path).StartsWith(stem + ".", StringComparison.Ordinal));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // no /proc (a container without it): the report says "not found" rather than failing
+        }
     }
 
     private static (string? Path, bool? HasGlibcxx3432) LibStdCxx()

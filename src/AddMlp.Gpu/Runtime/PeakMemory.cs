@@ -25,7 +25,15 @@ internal static class PeakMemory
     {
         if (!OperatingSystem.IsLinux())
             return null;
-        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
+        string? line;
+        try
+        {
+            line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // no /proc: the peak is unknown
+        }
         return line is not null && long.TryParse(line[key.Length..].Trim().Split(' ')[0], out long kib) ? kib * 1024 : null;
     }
 }

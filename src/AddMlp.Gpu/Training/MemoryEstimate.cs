@@ -36,7 +36,7 @@ internal static class MemoryEstimate
                 if (line is not null && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out long kib))
                     limit = Math.Min(limit, kib * 1024);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // no /proc: keep the runtime's figure
             }

@@ -54,6 +54,7 @@ public static class Trainer
         using FlatParameters parameters = FlatParameters.Bind(model);
         using var optimizer = new StepOptimizer(parameters, options);
         using Generator? shuffle = options.BatchSize is null ? null : new Generator((ulong)options.Seed);
+        using Tensor? epochStart = options.BatchSize is null ? null : zeros_like(parameters.Values); // see MinibatchEpoch
         using var history = new TrainingHistory(options.Epochs, xVal is not null, parameters, options.Architecture, target, dtype);
 
         int epochsRun = 0, checkedUpTo = 0;
@@ -67,9 +68,14 @@ public static class Trainer
             }
 
             using var scope = NewDisposeScope();
-            Tensor loss = options.BatchSize is int batch
-                ? MinibatchEpoch(model, parameters, optimizer, x, y, batch, shuffle!)
+            Tensor? loss = options.BatchSize is int batch
+                ? MinibatchEpoch(model, parameters, optimizer, x, y, batch, shuffle!, epochStart!, cancellation)
                 : Step(model, parameters, optimizer, x, y);
+            if (loss is null)
+            {
+                status = TrainStatus.Interrupted; // mid-epoch: the weights are back at the last whole epoch
+                break;
+            }
             Tensor? valLoss = xVal is null ? null : ValidationLoss(model, xVal, yVal!);
             history.Record(epoch, loss, valLoss);
             epochsRun = epoch + 1;
@@ -130,14 +136,28 @@ public static class Trainer
         return loss;
     }
 
-    /// <summary>One pass over the data in shuffled minibatches; returns the sample-weighted mean loss.</summary>
-    private static Tensor MinibatchEpoch(Sequential model, FlatParameters parameters, StepOptimizer optimizer, Tensor x, Tensor y, int batch, Generator shuffle)
+    /// <summary>
+    /// One pass over the data in shuffled minibatches; returns the sample-weighted mean loss. A large epoch
+    /// takes long, so <paramref name="cancellation"/> is heeded between batches: then the weights are put
+    /// back as they were at the epoch's start (kept in <paramref name="epochStart"/>), so that what is saved
+    /// is the model of the last whole epoch, and null is returned.
+    /// </summary>
+    private static Tensor? MinibatchEpoch(
+        Sequential model, FlatParameters parameters, StepOptimizer optimizer, Tensor x, Tensor y, int batch, Generator shuffle, Tensor epochStart, CancellationToken cancellation)
     {
         long n = x.shape[0];
         Tensor order = randperm(n, generator: shuffle).to(x.device);
         Tensor total = zeros(1, dtype: x.dtype, device: x.device);
+        using (no_grad())
+            epochStart.copy_(parameters.Values);
         for (long start = 0; start < n; start += batch)
         {
+            if (start > 0 && cancellation.IsCancellationRequested)
+            {
+                using (no_grad())
+                    parameters.Values.copy_(epochStart);
+                return null;
+            }
             using var scope = NewDisposeScope();
             long size = Math.Min(batch, n - start);
             Tensor rows = order.narrow(0, start, size);

@@ -16,9 +16,9 @@ public sealed class InterruptAndDivergenceTests : IDisposable
     public void A_signal_during_training_saves_both_files_marked_interrupted_and_exits_130(string signal)
     {
         using Process train = StartTraining("--epochs", "100000000", "--log-every", "1000");
-        WaitForStderrLine(train, "Epoch: 1 ");
+        Processes.WaitForStderrLine(train, "Epoch: 1 ");
 
-        Kill(train, signal);
+        Processes.Signal(train, signal);
 
         Assert.True(train.WaitForExit(TimeSpan.FromSeconds(60)), "addmlp did not stop after the signal");
         Assert.Equal(130, train.ExitCode);
@@ -40,11 +40,11 @@ public sealed class InterruptAndDivergenceTests : IDisposable
         // addmlp has acknowledged the first (two SIGINTs sent at once can merge into one), while the
         // epoch after it is still running.
         using Process train = StartTraining("--epochs", "1000", "--samples", "200000", "--hidden", "256,256", "--log-every", "1");
-        WaitForStderrLine(train, "Epoch: 1 ");
+        Processes.WaitForStderrLine(train, "Epoch: 1 ");
 
-        Kill(train, "INT");
-        WaitForStderrLine(train, "addmlp: interrupt received");
-        Kill(train, "INT");
+        Processes.Signal(train, "INT");
+        Processes.WaitForStderrLine(train, "addmlp: interrupt received");
+        Processes.Signal(train, "INT");
 
         Assert.True(train.WaitForExit(TimeSpan.FromSeconds(60)));
         Assert.Equal(130, train.ExitCode);
@@ -77,23 +77,5 @@ public sealed class InterruptAndDivergenceTests : IDisposable
         return Process.Start(Cli.Start(_dir.Path, ["train", .. args]))!;
     }
 
-    private static void WaitForStderrLine(Process process, string prefix)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            string? line = process.StandardError.ReadLine();
-            if (line is null)
-                Assert.Fail($"addmlp ended (exit {process.ExitCode}) before printing '{prefix}'");
-            if (line.StartsWith(prefix, StringComparison.Ordinal))
-                return;
-        }
-        Assert.Fail($"no '{prefix}' line within 60 s");
-    }
 
-    private static void Kill(Process process, string signal)
-    {
-        using Process kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
 }

@@ -80,9 +80,4 @@ public sealed class TutorialTests
         TrainResult other = Trainer.Train(new TrainOptions { Seed = 7, Epochs = 1 });
         Assert.NotEqual(Default.Losses[0], other.Losses[0]);
     }
-
-    private sealed class SyncProgress(Action<EpochLoss> report) : IProgress<EpochLoss>
-    {
-        public void Report(EpochLoss value) => report(value);
-    }
 }

@@ -1,0 +1,46 @@
+using System.Runtime.InteropServices;
+
+namespace AddMlp.Gpu.Cli;
+
+/// <summary>stdout and stderr as addmlp writes to them, whatever state the caller left them in.</summary>
+public static partial class StandardStreams
+{
+    /// <summary>
+    /// Puts /dev/null on file descriptors 0–2 where they are still closed (`>&-`, `2>&-`): otherwise the
+    /// next file this process opens would get that number, and whatever is printed there (by .NET or by
+    /// libtorch) would land in a model file. (The runtime opens /dev/urandom read-only before Main and
+    /// may have taken one already: writes there fail, and <see cref="SafeWriter"/> drops them.)
+    /// </summary>
+    public static void ReserveClosed()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        const int ReadWrite = 2;
+        int fd;
+        while ((fd = Open("/dev/null", ReadWrite)) is >= 0 and <= 2)
+        {
+            // each open takes the lowest free number: a closed 0, 1 or 2 is now /dev/null
+        }
+        if (fd > 2)
+            Close(fd);
+    }
+
+    /// <summary>A writer over Console.Out or Console.Error that never throws (<see cref="SafeWriter"/>), or a null one where the stream cannot even be opened.</summary>
+    public static SafeWriter Writer(Func<TextWriter> console)
+    {
+        try
+        {
+            return new SafeWriter(console());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new SafeWriter(TextWriter.Null);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+}

@@ -1,0 +1,261 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace AddMlp.Gpu.Tests;
+
+/// <summary>
+/// Nothing lost: outputs committed together, through symlinks, keeping their mode and owner; a signal at
+/// any stage of a command; a closed or full stdout or stderr; a full disk.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class FileSafetyTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void An_interrupt_before_the_first_epoch_ends_keeps_the_previous_model_and_writes_nothing()
+    {
+        Models.WriteExactAdder(_dir.File("addmlp-model.json"));
+        byte[] model = File.ReadAllBytes(_dir.File("addmlp-model.json"));
+        using Process train = Start("train", "--samples", "30000000", "--epochs", "5");
+        Thread.Sleep(1500); // libtorch is loaded and the data is being made: the first epoch is far off
+
+        Processes.Signal(train, "INT");
+
+        Assert.True(train.WaitForExit(TimeSpan.FromSeconds(60)), "addmlp did not stop");
+        string stderr = train.StandardError.ReadToEnd();
+        Assert.Equal(130, train.ExitCode);
+        Assert.Contains("interrupted before the first epoch ended; nothing written (the previous addmlp-model.json is kept)", stderr);
+        Assert.Equal(model, File.ReadAllBytes(_dir.File("addmlp-model.json")));
+        Assert.Equal(["addmlp-model.json"], _dir.Files());
+    }
+
+    [Fact]
+    public void SIGHUP_is_a_request_to_stop_and_the_run_is_saved()
+    {
+        using Process train = Start("train", "--epochs", "100000000", "--log-every", "1000");
+        Processes.WaitForStderrLine(train, "Epoch: 1 ");
+
+        Processes.Signal(train, "HUP");
+
+        Assert.True(train.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Equal(130, train.ExitCode);
+        Assert.Equal("interrupted", EnumNames<TrainStatus>.Of(ModelFile.Load(_dir.File("addmlp-model.json")).Training!.Outcome.Status));
+    }
+
+    [Fact]
+    public void A_minibatch_epoch_stops_between_batches_and_saves_the_last_whole_epoch()
+    {
+        // Epochs of about a second: 20,000 single-sample steps each.
+        string[] args = ["--samples", "20000", "--batch-size", "1", "--lr", "0.001", "--log-every", "1"];
+        using Process train = Start(["train", "--epochs", "1000", .. args]);
+        Processes.WaitForStderrLine(train, "Epoch: 1 ");
+        var clock = Stopwatch.StartNew();
+
+        Processes.Signal(train, "INT");
+
+        Assert.True(train.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed.TotalSeconds:F1} s to stop");
+        Assert.Equal(130, train.ExitCode);
+        ModelDocument interrupted = ModelFile.Load(_dir.File("addmlp-model.json"));
+        int epochs = interrupted.Training!.Outcome.EpochsRun;
+        // The saved weights are exactly those of a run that stopped after that many whole epochs.
+        using var again = new TempDir();
+        Assert.Equal(0, Cli.Run(again.Path, ["train", "--quiet", "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), .. args]).ExitCode);
+        Assert.Equal(ModelFile.Load(again.File("addmlp-model.json")).StateDict, interrupted.StateDict);
+    }
+
+    [Theory]
+    [InlineData("eval", new[] { "eval", "--samples", "10000000", "--range", "0:1" })]
+    [InlineData("bench", new[] { "bench", "--samples", "1e5", "--seconds", "5" })]
+    public void Eval_and_bench_stop_on_SIGINT_with_exit_130(string _, string[] args)
+    {
+        Models.WriteExactAdder(_dir.File("addmlp-model.json"));
+        using Process command = Start(args);
+        Thread.Sleep(1000);
+
+        Processes.Signal(command, "INT");
+
+        Assert.True(command.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Equal(130, command.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("2>&-", "train --epochs 200")]
+    [InlineData("2>/dev/full", "train --epochs 200")]
+    [InlineData(">/dev/full", "train --epochs 200 --json")]
+    [InlineData(">&-", "train --epochs 200")]
+    public void Training_whose_output_cannot_be_printed_still_saves_and_exits_0(string redirection, string command)
+    {
+        int exit = Shell($"{Quote(Cli.Command)} {command} {redirection}");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(200, ModelFile.Load(_dir.File("addmlp-model.json")).Training!.Outcome.EpochsRun);
+    }
+
+    [Theory]
+    [InlineData(">&-")]
+    [InlineData(">/dev/full")]
+    public void Predict_with_a_closed_or_full_stdout_does_not_crash(string redirection)
+    {
+        Models.WriteExactAdder(_dir.File("addmlp-model.json"));
+
+        int exit = Shell($"{Quote(Cli.Command)} predict 0.3 0.5 {redirection} 2>err.txt");
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("   at ", File.ReadAllText(_dir.File("err.txt")));
+    }
+
+    [Fact]
+    public void Retraining_keeps_the_model_files_mode_and_owner()
+    {
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--epochs", "5").ExitCode);
+        File.SetUnixFileMode(_dir.File("addmlp-model.json"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        bool root = Environment.UserName == "root";
+        if (root)
+            Assert.Equal(0, Shell("chown nobody:nogroup addmlp-model.json"));
+
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--epochs", "6").ExitCode);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_dir.File("addmlp-model.json")));
+        Assert.Equal(6, ModelFile.Load(_dir.File("addmlp-model.json")).Training!.Outcome.EpochsRun);
+        if (root)
+            Assert.Equal(0, Shell("[ \"$(stat -c %U addmlp-model.json)\" = nobody ]"));
+    }
+
+    [Fact]
+    public void An_output_that_is_a_symlink_is_updated_through_it()
+    {
+        Directory.CreateDirectory(_dir.File("real"));
+        File.CreateSymbolicLink(_dir.File("model.json"), "real/target.json");
+
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--epochs", "5", "--model", "model.json").ExitCode);
+
+        Assert.Equal("real/target.json", new FileInfo(_dir.File("model.json")).LinkTarget);
+        Assert.Equal(5, ModelFile.Load(_dir.File("real/target.json")).Training!.Outcome.EpochsRun);
+    }
+
+    [Fact]
+    public void Temporary_files_of_killed_processes_are_removed_and_none_are_left()
+    {
+        File.WriteAllText(_dir.File(".addmlp-999999999-0123456789abcdef.tmp"), "left by a process killed with SIGKILL");
+
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--epochs", "5", "--plot", "loss.svg").ExitCode);
+
+        Assert.Equal(["addmlp-loss.json", "addmlp-model.json", "loss.svg"], Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void A_huge_epoch_count_stopped_early_allocates_only_what_it_used()
+    {
+        long before = Environment.WorkingSet;
+        var reports = new List<EpochLoss>();
+        using var stop = new CancellationTokenSource();
+
+        TrainResult result = Trainer.Train(new TrainOptions { Epochs = 200_000_000 }, new SyncProgress(r => { reports.Add(r); if (r.Epoch > 100) stop.Cancel(); }), reportEvery: 50, stop.Token);
+
+        Assert.Equal(TrainStatus.Interrupted, result.Status);
+        Assert.InRange(result.EpochsRun, 101, 200);
+        Assert.True(Environment.WorkingSet - before < 500L << 20, $"working set grew by {(Environment.WorkingSet - before) >> 20} MiB");
+    }
+
+    [MountFact]
+    public void On_a_full_disk_a_failed_run_changes_no_file_and_leaves_no_temporary_file()
+    {
+        string disk = _dir.File("disk");
+        Directory.CreateDirectory(disk);
+        Assert.Equal(0, Shell($"mount -t tmpfs -o size=64k tmpfs {disk}"));
+        try
+        {
+            Models.WriteExactAdder(Path.Combine(disk, "addmlp-model.json"));
+            byte[] model = File.ReadAllBytes(Path.Combine(disk, "addmlp-model.json"));
+            // Leave about 12 KB: the JSON files fit, the plot (tens of KB) does not.
+            Assert.Equal(0, Shell($"head -c $(( $(stat -f -c '%a*%S' {disk}) - 12288 )) /dev/zero > {disk}/filler"));
+
+            CliResult result = Cli.Run(disk, "train", "--quiet", "--epochs", "50", "--plot", "loss.png");
+
+            Assert.Equal(1, result.ExitCode);
+            Assertions.OneLineError(result);
+            Assert.Contains("I/O error", result.StdErr);
+            Assert.Equal(model, File.ReadAllBytes(Path.Combine(disk, "addmlp-model.json")));
+            Assert.Equal(["addmlp-model.json", "filler"], Directory.GetFiles(disk).Select(Path.GetFileName).Order());
+        }
+        finally
+        {
+            Shell($"umount {disk}");
+        }
+    }
+
+    [MountFact]
+    public void Without_proc_info_and_bench_report_what_they_can_and_exit_0()
+    {
+        // A private mount namespace in which /proc is an empty tmpfs, as in some containers.
+        string command = Quote(Cli.Command);
+        int info = Shell($"unshare -m bash -c 'mount -t tmpfs none /proc && exec \"$0\" info' {command} > info.txt 2> info-err.txt");
+        int bench = Shell($"unshare -m bash -c 'mount -t tmpfs none /proc && exec \"$0\" bench --samples 1e3 --seconds 0.1' {command} > bench.txt 2> bench-err.txt");
+
+        Assert.True(info == 0, File.ReadAllText(_dir.File("info-err.txt")));
+        Assert.Contains("native runtime  loaded", File.ReadAllText(_dir.File("info.txt")));
+        Assert.True(bench == 0, File.ReadAllText(_dir.File("bench-err.txt")));
+        Assert.Contains("1000 cpu", File.ReadAllText(_dir.File("bench.txt")));
+    }
+
+    private Process Start(params string[] args) => Process.Start(Cli.Start(_dir.Path, args))!;
+
+    private int Shell(string script)
+    {
+        var start = new ProcessStartInfo("bash", ["-c", script]) { WorkingDirectory = _dir.Path, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using Process process = Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), $"timed out: {script}");
+        return process.ExitCode;
+    }
+
+    private static string Quote(string[] command) => string.Join(' ', command.Select(c => $"'{c.Replace("'", "'\\''")}'"));
+
+
+}
+
+/// <summary>A test that mounts a tmpfs (a small disk to fill, an empty /proc): it needs root and a kernel that lets this process mount; skipped, saying why, where it cannot.</summary>
+public sealed class MountFactAttribute : FactAttribute
+{
+    public MountFactAttribute()
+    {
+        if (!CanMountTmpfs())
+            Skip = "cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN): this case is not run";
+    }
+
+    private static int Run(string program, params string[] args)
+    {
+        using Process process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    private static bool CanMountTmpfs()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
+            return false;
+        string dir = Directory.CreateTempSubdirectory("addmlp-tmpfs-probe-").FullName;
+        try
+        {
+            if (Run("mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", dir) != 0)
+                return false;
+            Run("umount", dir);
+            return true;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
+}
