@@ -55,6 +55,7 @@ public sealed class AdversarialTests : IDisposable
         ["model path with a newline"] = new("", ["train", "--model", "a\nb/x.json"], 2, "'a\\nb/x.json'"),
         ["model path with a terminal escape"] = new("", ["train", "--model", "\u001b[31mred/x.json"], 2, "\\x1B[31mred"),
         ["model path of 100,000 characters"] = new("", ["train", "--model", new string('p', 100_000) + "/x.json"], 2, "..."),
+        ["a model file whose format is a megabyte long"] = new("/usr/bin/python3 -c \"import json; d = json.load(open('addmlp-model.json')); d['format'] = 'x' * 1000000; json.dump(d, open('long.json', 'w'))\"", ["predict", "1", "2", "--model", "long.json"], 2, "format is 'xxxxxxxx"),
         // inputs that are not regular files
         ["predict from /dev/zero"] = new("", ["predict", "1", "2", "--model", "/dev/zero"], 2, "model file '/dev/zero' is a character device"),
         ["predict from /dev/urandom"] = new("", ["predict", "1", "2", "--model", "/dev/urandom"], 2, "is a character device"),
