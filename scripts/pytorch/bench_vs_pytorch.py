@@ -116,8 +116,39 @@ def whole_process(addmlp, work, runs):
     return tutorial, predict
 
 
-def leak(addmlp, work, epochs=100_000):
-    """RSS after epoch 1001 and near the end of a long run at 1e3 samples (read from /proc as it runs)."""
+BUSY_COMMANDS = [["train", "--samples", "100000", "--epochs", "300", "--quiet"],
+                 ["train", "--hidden", "16,16", "--epochs", "2000", "--lr", "0.01", "--quiet"]]
+
+
+def busy_core(addmlp, work, runs):
+    """Whole-process time of two training runs and one bench step at 1e5 samples, idle and beside a process
+    that keeps one core busy (a Python busy loop), alternating; default thread settings throughout."""
+    rows = []
+    for args in BUSY_COMMANDS + [["bench", "--device", "cpu", "--samples", "1e5", "--json"]]:
+        idle, busy = [], []
+        for _ in range(runs):
+            idle.append(measure(addmlp, args, work))
+            spinner = subprocess.Popen([PY, "-c", "while True: pass"])
+            try:
+                time.sleep(0.3)
+                busy.append(measure(addmlp, args, work))
+            finally:
+                spinner.kill()
+                spinner.wait()
+        rows.append({"command": " ".join(args[:-1] if args[-1] in ("--quiet", "--json") else args), "bench": args[0] == "bench",
+                     "idle": median(idle), "busy": median(busy), "ratio": median(busy) / median(idle), "idle_runs": idle, "busy_runs": busy})
+        print(f"  busy core: {rows[-1]['command']}: idle {median(idle):.4g}, busy {median(busy):.4g}", file=sys.stderr)
+    return rows
+
+
+def measure(addmlp, args, work):
+    """Seconds for a training command; µs per step for bench."""
+    seconds, out = run([addmlp, *args], work)
+    return json.loads(out)[0]["us_per_step"] if args[0] == "bench" else seconds
+
+
+def leak(addmlp, work, epochs=150_000, from_epoch=5001):
+    """RSS at epoch 5001 and at the end of a long run at 1e3 samples (read from /proc as it runs)."""
     proc = subprocess.Popen([addmlp, "train", "--epochs", str(epochs), "--log-every", "1000", "--model", "leak.json",
                              "--loss-curve", "leak-loss.json"], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     samples = {}
@@ -128,8 +159,8 @@ def leak(addmlp, work, epochs=100_000):
                 rss = next(int(l.split()[1]) * 1024 for l in status if l.startswith("VmRSS:"))
             samples[epoch] = rss
     proc.wait()
-    first, last = samples[1001], samples[max(samples)]
-    return {"epochs": epochs, "rss_after_1001": first, "rss_at_last_log": last, "last_logged_epoch": max(samples),
+    first, last = samples[from_epoch], samples[max(samples)]
+    return {"epochs": epochs, "from_epoch": from_epoch, "rss_at_from": first, "rss_at_last_log": last, "last_logged_epoch": max(samples),
             "growth": last / first - 1}
 
 
@@ -152,14 +183,16 @@ def main():
         steps = steady_state(args.addmlp, work, runs, sizes, thread_counts)
         print("whole processes...", file=sys.stderr)
         tutorial, predict = whole_process(args.addmlp, work, runs)
-        print("long run (leak check)...", file=sys.stderr)
-        memory = leak(args.addmlp, work, 20_000 if args.quick else 100_000)
+        print("beside a busy core...", file=sys.stderr)
+        busy = busy_core(args.addmlp, work, runs)
+        print("long run (memory growth)...", file=sys.stderr)
+        memory = leak(args.addmlp, work, 20_000 if args.quick else 150_000)
 
     import torch
     result = {
         "date": datetime.date.today().isoformat(), "machine": f"{platform.processor() or platform.machine()}, {cores} cores",
         "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown"),
-        "pytorch": torch.__version__, "runs": runs, "parity": agreement, "steps": steps, "tutorial": tutorial, "predict": predict, "leak": memory,
+        "pytorch": torch.__version__, "runs": runs, "parity": agreement, "steps": steps, "tutorial": tutorial, "predict": predict, "busy_core": busy, "leak": memory,
     }
     if args.json:
         with open(args.json, "w") as f:
@@ -167,22 +200,37 @@ def main():
 
     m = median
     print(f"\n### addmlp / PyTorch {torch.__version__} — {result['date']}, {result['cpu']}, {cores} cores, medians of {runs} alternating runs\n")
-    print("| measure | threads | addmlp | PyTorch | ratio |")
-    print("|---|---:|---:|---:|---:|")
+    print("| measure | threads | addmlp | PyTorch | ratio | target |")
+    print("|---|---:|---:|---:|---:|---:|")
+    checks = []
+
+    def row(measure, threads, ours, theirs, ratio, target):
+        checks.append(ratio <= target)
+        print(f"| {measure} | {threads} | {ours} | {theirs} | {ratio:.2f} | ≤ {target} |")
+
     for r in steps:
-        print(f"| µs per training step, {r['samples']:.0e} samples | {r['threads']} | {r['addmlp_us']:.1f} | {r['pytorch_us']:.1f} | {r['ratio']:.2f} |")
-    print(f"| tutorial run, whole process (s) | default | {m(tutorial['addmlp_s']):.3f} | {m(tutorial['pytorch_s']):.3f} | {m(tutorial['addmlp_s']) / m(tutorial['pytorch_s']):.2f} |")
-    print(f"| one prediction, whole process (s) | default | {m(predict['addmlp_s']):.3f} | {m(predict['pytorch_s']):.3f} | {m(predict['addmlp_s']) / m(predict['pytorch_s']):.2f} |")
-    print(f"| tutorial run, peak RSS (MiB) | default | {m(tutorial['addmlp_rss']) / 2**20:.0f} | {m(tutorial['pytorch_rss']) / 2**20:.0f} | {m(tutorial['addmlp_rss']) / m(tutorial['pytorch_rss']):.2f} |")
+        row(f"µs per training step, {r['samples']:.0e} samples", r["threads"], f"{r['addmlp_us']:.1f}", f"{r['pytorch_us']:.1f}", r["ratio"], 0.5)
+    row("tutorial run, whole process (s)", "default", f"{m(tutorial['addmlp_s']):.3f}", f"{m(tutorial['pytorch_s']):.3f}", m(tutorial['addmlp_s']) / m(tutorial['pytorch_s']), 0.3)
+    row("one prediction, whole process (s)", "default", f"{m(predict['addmlp_s']):.3f}", f"{m(predict['pytorch_s']):.3f}", m(predict['addmlp_s']) / m(predict['pytorch_s']), 0.1)
+    row("tutorial run, peak RSS (MiB)", "default", f"{m(tutorial['addmlp_rss']) / 2**20:.0f}", f"{m(tutorial['pytorch_rss']) / 2**20:.0f}", m(tutorial['addmlp_rss']) / m(tutorial['pytorch_rss']), 0.7)
+    print("\n| addmlp beside a busy core (default threads) | idle | busy | busy / idle | target |")
+    print("|---|---:|---:|---:|---:|")
+    for b in busy:
+        unit = "µs per step" if b["bench"] else "s"
+        checks.append(b["ratio"] <= 2)
+        print(f"| `addmlp {b['command']}` ({unit}) | {b['idle']:.3g} | {b['busy']:.3g} | {b['ratio']:.2f} | ≤ 2 |")
+    checks.append(memory["growth"] <= 0.03)
+    print(f"\n| addmlp memory over {memory['epochs']:,} epochs at 1e3 samples | RSS at epoch {memory['from_epoch']:,} | at epoch {memory['last_logged_epoch']:,} | growth | target |")
+    print("|---|---:|---:|---:|---:|")
+    print(f"| VmRSS (MiB) | {memory['rss_at_from'] / 2**20:.1f} | {memory['rss_at_last_log'] / 2**20:.1f} | {memory['growth'] * 100:+.1f}% | ≤ +3% |")
     same = all(a["agree"] == a["epochs"] for a in agreement.values())
     print(f"\nLoss curves, first 150 epochs: "
           + "; ".join(f"seed {s}: {a['agree']}/{a['epochs']} epochs agree to 4 significant digits, "
                       f"{a['identical']}/{a['epochs']} are the same float32 (largest relative difference {a['max_relative_difference']:.1e})"
                       for s, a in agreement.items())
           + (" — both tools computed the same thing." if same else " — MISMATCH."))
-    print(f"Long run, {memory['epochs']} epochs at 1e3 samples: RSS {memory['rss_after_1001'] / 2**20:.1f} MiB after epoch 1001, "
-          f"{memory['rss_at_last_log'] / 2**20:.1f} MiB after epoch {memory['last_logged_epoch']} ({memory['growth'] * 100:+.1f}%).")
-    return 0 if same else 1
+    print("Every row within its target." if all(checks) else f"{checks.count(False)} row(s) outside their target.")
+    return 0 if same and all(checks) else 1
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ public static class BenchCommand
                 return names;
             },
         };
-        Option<int?> threads = SharedOptions.OptionalWhole("--threads", 1, 1024, "CPU threads for libtorch (default: one per core)");
+        Option<int?> threads = SharedOptions.OptionalWhole("--threads", 1, 1024, "CPU threads for libtorch (default: as train chooses them for each sample count)");
         Option<int[]> hidden = SharedOptions.Hidden("Hidden layer widths (default: none, the tutorial's Linear(2, 1))");
         Option<double> seconds = SharedOptions.Finite("--seconds", 0.5, new Bounds(0, MinExclusive: true, 60), "Target duration of each timed run", "S");
         var json = new Option<bool>("--json") { Description = "Print the rows as JSON" };
@@ -41,7 +41,7 @@ public static class BenchCommand
             long[] counts = parse.GetValue(samples)!;
             string[] names = parse.GetValue(devices) is { Length: > 0 } given ? given : DefaultDevices();
             ResolvedDevice[] targets = names.Select(Devices.Resolve).ToArray();
-            int threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
+            int? threadCount = parse.GetValue(threads);
             int[] widths = parse.GetValue(hidden)!;
             var architecture = Architecture.Adder(widths, Activation.Relu);
             foreach (long count in counts)
@@ -56,7 +56,8 @@ public static class BenchCommand
                 foreach (long count in counts)
                 {
                     context.Interrupt.ThrowIfCancellationRequested();
-                    BenchRow row = StepBenchmark.Run(count, device, threadCount, architecture, parse.GetValue(seconds), context.Interrupt);
+                    int rowThreads = threadCount ?? Trainer.ThreadsFor(new TrainOptions { Samples = (int)Math.Min(count, int.MaxValue), Architecture = architecture });
+                    BenchRow row = StepBenchmark.Run(count, device, rowThreads, architecture, parse.GetValue(seconds), context.Interrupt);
                     rows.Add(row);
                     if (!asJson)
                         PrintRow(context.Out, row);

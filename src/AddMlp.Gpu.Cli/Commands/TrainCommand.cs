@@ -38,7 +38,7 @@ public static class TrainCommand
                 return value;
             },
         };
-        Option<int?> threads = SharedOptions.OptionalWhole("--threads", 1, 1024, "CPU threads for libtorch (default: libtorch's, one per core)");
+        Option<int?> threads = SharedOptions.OptionalWhole("--threads", 1, 1024, "CPU threads for libtorch (default: 1 below a million elements per op, else one per core)");
         Option<int> logEvery = SharedOptions.AtLeast("--log-every", Trainer.DefaultReportEvery, 1, "Print the loss every N epochs (epoch 1, 1+N, ...)");
         Option<string> model = SharedOptions.ModelPath("Where to write the model (JSON)");
         var lossCurve = new Option<string>("--loss-curve") { Description = "Where to write the per-epoch losses (JSON)", DefaultValueFactory = _ => LossCurveFile.DefaultPath, HelpName = "PATH" };

@@ -53,7 +53,7 @@ public sealed record TrainOptions
     /// <summary>Fraction of the samples held out for validation (0: none).</summary>
     public double ValFraction { get; init; }
 
-    /// <summary>CPU threads for libtorch; null keeps libtorch's default.</summary>
+    /// <summary>CPU threads for libtorch; null chooses from the work (<see cref="Trainer.ThreadsFor"/>).</summary>
     public int? Threads { get; init; }
 
     /// <summary>The weight decay the run uses: <see cref="WeightDecay"/>, else PyTorch's default (0.01 for AdamW, 0 otherwise).</summary>

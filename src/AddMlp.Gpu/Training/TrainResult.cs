@@ -3,7 +3,7 @@ namespace AddMlp.Gpu;
 /// <summary>What a training run produced: the learned weights, every epoch's loss, and how it went.</summary>
 public sealed record TrainResult
 {
-    /// <summary>The options the run was given, its defaults resolved (<see cref="TrainOptions.WeightDecay"/>).</summary>
+    /// <summary>The options the run was given, its defaults resolved (<see cref="TrainOptions.WeightDecay"/>, <see cref="TrainOptions.Threads"/>).</summary>
     public required TrainOptions Options { get; init; }
     public required ResolvedDevice Device { get; init; }
     public required TrainStatus Status { get; init; }

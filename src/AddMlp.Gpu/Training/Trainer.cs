@@ -18,6 +18,14 @@ public static class Trainer
     /// <summary>How often (in epochs) the host looks for a NaN or infinite loss, besides every log point.</summary>
     public const int DivergenceCheckEvery = 25;
 
+    /// <summary>
+    /// Elements per op (samples × the widest layer) from which libtorch's CPU threads are worth having.
+    /// Below it a second thread gained at most ~10% on an idle 2-core machine and lost x2 to x27 when
+    /// another process held a core (libtorch's OpenMP threads spin waiting for a core they do not get):
+    /// see docs/performance.md, "Beside a busy core".
+    /// </summary>
+    public const long ParallelWorkThreshold = 1_000_000;
+
     /// <summary>The tutorial prints the loss every 50 epochs.</summary>
     public const int DefaultReportEvery = 50;
 
@@ -32,8 +40,8 @@ public static class Trainer
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(reportEvery, 1);
         NativeRuntime.EnsureLoaded();
-        if (options.Threads is int threads)
-            set_num_threads(threads);
+        int threads = ThreadsFor(options);
+        set_num_threads(threads);
         ResolvedDevice device = Devices.Resolve(options.Device);
         MemoryEstimate.EnsureFits(options, device);
         Device target = device.Torch;
@@ -110,7 +118,7 @@ public static class Trainer
 
         return new TrainResult
         {
-            Options = options with { WeightDecay = options.EffectiveWeightDecay },
+            Options = options with { WeightDecay = options.EffectiveWeightDecay, Threads = threads },
             Device = device,
             Status = status,
             EpochsRun = epochsRun,
@@ -121,6 +129,16 @@ public static class Trainer
             Elapsed = clock.Elapsed,
             FinishedUtc = DateTimeOffset.UtcNow,
         };
+    }
+
+    /// <summary>
+    /// The CPU threads a run uses: <see cref="TrainOptions.Threads"/> where given; else one when its ops are
+    /// smaller than <see cref="ParallelWorkThreshold"/> elements, one per core otherwise (libtorch's own default).
+    /// </summary>
+    public static int ThreadsFor(TrainOptions options)
+    {
+        long elementsPerOp = options.TrainingSamples * (long)options.Architecture.LayerWidths.Max();
+        return options.Threads ?? (elementsPerOp < ParallelWorkThreshold ? 1 : Environment.ProcessorCount);
     }
 
     /// <summary>

@@ -60,7 +60,7 @@ public sealed class ToolAndHelpTests
     }
 
     [Fact]
-    public void The_library_package_carries_its_readme_and_its_TorchSharp_dependency()
+    public void The_library_package_carries_its_readme_and_its_TorchSharp_dependencies()
     {
         using var dir = new TempDir();
 
@@ -76,7 +76,8 @@ public sealed class ToolAndHelpTests
         Assert.Equal(File.ReadAllText(Repo.File("docs", "library.md")), Read("README.md"));
         string nuspec = Read("AddMlp.Gpu.nuspec");
         Assert.Contains("<readme>README.md</readme>", nuspec);
-        Assert.Contains("<dependency id=\"TorchSharp-cpu\" version=\"0.107.0\"", nuspec);
+        Assert.Contains("<dependency id=\"TorchSharp\" version=\"0.107.0\"", nuspec);
+        Assert.Contains("<dependency id=\"libtorch-cpu-linux-x64\" version=\"2.10.0\"", nuspec);
         Assert.NotNull(package.GetEntry("lib/net10.0/AddMlp.Gpu.dll"));
     }
 

@@ -12,14 +12,16 @@ public sealed class BackendSelectionTests
     private static readonly string Library = Repo.File("src", "AddMlp.Gpu", "AddMlp.Gpu.csproj");
 
     [Theory]
-    [InlineData("cpu", "", "TorchSharp-cpu")]
+    [InlineData("cpu", "", "TorchSharp,libtorch-cpu-linux-x64")]
+    [InlineData("cpu", "win-x64", "TorchSharp,libtorch-cpu-win-x64")]
+    [InlineData("cpu", "osx-arm64", "TorchSharp,libtorch-cpu-osx-arm64")]
     [InlineData("cuda", "linux-x64", "TorchSharp-cuda-linux")]
     [InlineData("cuda", "win-x64", "TorchSharp-cuda-windows")]
     [InlineData("external", "", "TorchSharp")]
     [InlineData("external", "win-x64", "TorchSharp")]
-    public void Backend_references_exactly_its_package(string backend, string rid, string package)
+    public void Backend_references_exactly_its_packages(string backend, string rid, string packages)
     {
-        Assert.Equal([package], TorchPackages(backend, rid));
+        Assert.Equal(packages.Split(','), TorchPackages(backend, rid));
     }
 
     [Fact]
@@ -32,9 +34,9 @@ public sealed class BackendSelectionTests
     [Fact]
     public void Auto_takes_cuda_only_where_an_nvidia_driver_is_present()
     {
-        string expected = File.Exists("/proc/driver/nvidia/version") ? "TorchSharp-cuda-linux" : "TorchSharp-cpu";
-        Assert.Equal([expected], TorchPackages("auto", ""));
-        Assert.Equal([expected], TorchPackages("", ""));
+        string[] expected = File.Exists("/proc/driver/nvidia/version") ? ["TorchSharp-cuda-linux"] : ["TorchSharp", "libtorch-cpu-linux-x64"];
+        Assert.Equal(expected, TorchPackages("auto", ""));
+        Assert.Equal(expected, TorchPackages("", ""));
     }
 
     [Fact]
@@ -57,7 +59,7 @@ public sealed class BackendSelectionTests
         using JsonDocument json = JsonDocument.Parse(output);
         return json.RootElement.GetProperty("Items").GetProperty("PackageReference").EnumerateArray()
             .Select(item => item.GetProperty("Identity").GetString()!)
-            .Where(name => name == "TorchSharp" || name.StartsWith("TorchSharp-", StringComparison.Ordinal)) // the libtorch flavour, not TorchSharp.PyBridge
+            .Where(name => name == "TorchSharp" || name.StartsWith("TorchSharp-", StringComparison.Ordinal) || name.StartsWith("libtorch-", StringComparison.Ordinal)) // the libtorch flavour, not TorchSharp.PyBridge
             .ToArray();
     }
 
