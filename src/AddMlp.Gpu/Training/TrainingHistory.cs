@@ -28,6 +28,7 @@ internal sealed class TrainingHistory : IDisposable
     {
         (_epochs, _validation, _parameters, _device, _dtype) = (epochs, validation, parameters, device, dtype);
         _weights = architecture.IsLinear ? [] : null;
+        AddChunk(); // the first, so that even a run stopped before its first epoch reads back well-shaped (empty) records
     }
 
     /// <summary>Stores one epoch's results, on the device. Call it under the training loop's dispose scope, which takes the views it makes.</summary>
@@ -78,9 +79,9 @@ internal sealed class TrainingHistory : IDisposable
     private static Tensor First(List<Tensor> chunks, int epochs)
     {
         var parts = new List<Tensor>();
-        for (int chunk = 0; chunk < chunks.Count && chunk * ChunkEpochs < epochs; chunk++)
+        for (int chunk = 0; chunk == 0 || (chunk < chunks.Count && chunk * ChunkEpochs < epochs); chunk++)
             parts.Add(chunks[chunk].narrow(0, 0, Math.Min(ChunkEpochs, epochs - chunk * ChunkEpochs)));
-        return parts.Count == 0 ? empty(0) : cat(parts, 0);
+        return parts.Count == 1 ? parts[0] : cat(parts, 0);
     }
 
     /// <summary>
