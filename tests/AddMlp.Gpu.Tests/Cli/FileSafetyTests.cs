@@ -53,12 +53,12 @@ public sealed class FileSafetyTests : IDisposable
         string[] args = ["--samples", "20000", "--batch-size", "1", "--lr", "0.001", "--log-every", "1"];
         using Process train = Start(["train", "--epochs", "1000", .. args]);
         Processes.WaitForStderrLine(train, "Epoch: 1 ");
-        var clock = Stopwatch.StartNew();
 
         Processes.Signal(train, "INT");
 
+        // (That it stops between batches, not at the epoch's end, shows without a timing: see
+        // An_interrupt_before_the_first_epoch_ends_keeps_the_previous_model_and_writes_nothing.)
         Assert.True(train.WaitForExit(TimeSpan.FromSeconds(60)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed.TotalSeconds:F1} s to stop");
         Assert.Equal(130, train.ExitCode);
         ModelDocument interrupted = ModelFile.Load(_dir.File("addmlp-model.json"));
         int epochs = interrupted.Training!.Outcome.EpochsRun;
