@@ -17,8 +17,13 @@ public static class OutputPath
         if (Directory.Exists(path) || name is "" or "." or "..")
             throw new UsageException($"{option} '{path}' is a directory; give a file path");
 
-        if (Encoding.UTF8.GetByteCount(name) > MaxNameBytes)
-            throw new UsageException($"{option} '{path}': the file name is longer than the {MaxNameBytes} bytes a file system allows");
+        // The name as given, and again as a symlink resolves it (before resolving: a name too long fails there).
+        void CheckNameLength(string fileName)
+        {
+            if (Encoding.UTF8.GetByteCount(fileName) > MaxNameBytes)
+                throw new UsageException($"{option} '{path}': the file name is longer than the {MaxNameBytes} bytes a file system allows");
+        }
+        CheckNameLength(name);
 
         string target;
         try
@@ -32,8 +37,7 @@ public static class OutputPath
         string folder = Path.GetDirectoryName(target) ?? ".";
         if (!Directory.Exists(folder))
             throw new UsageException($"{option} '{path}': folder '{folder}' does not exist; create it first");
-        if (Encoding.UTF8.GetByteCount(Path.GetFileName(target)) > MaxNameBytes)
-            throw new UsageException($"{option} '{path}': the file name is longer than the {MaxNameBytes} bytes a file system allows");
+        CheckNameLength(Path.GetFileName(target));
 
         // Permissions, read-only file systems, quotas: the only sure test is to try, with a name like the temporary file's.
         string probe = Path.Combine(folder, $".addmlp-{Environment.ProcessId}-probe.tmp");

@@ -72,7 +72,7 @@ internal static class JsonFile
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            var content = new MemoryStream();
+            using var content = new MemoryStream();
             var buffer = new byte[81920];
             int read;
             while ((read = stream.Read(buffer)) > 0)

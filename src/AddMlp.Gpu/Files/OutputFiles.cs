@@ -17,13 +17,15 @@ internal sealed class OutputFiles : IDisposable
 {
     private const string TempPrefix = ".addmlp-";
     private readonly List<(string Temp, string Target)> _staged = [];
+    private readonly HashSet<string> _tidied = [];
 
     /// <summary>Writes one output: <paramref name="write"/> fills the temporary path it is given (ending in <paramref name="extension"/>, for writers that choose a format by it).</summary>
     public void Stage(string path, Action<string> write, string extension = ".tmp")
     {
         string target = Target(path);
         string directory = Path.GetDirectoryName(target) ?? ".";
-        RemoveAbandoned(directory);
+        if (_tidied.Add(directory))
+            RemoveAbandoned(directory); // once per folder, however many outputs go there
         string temp = Path.Combine(directory, $"{TempPrefix}{Environment.ProcessId}-{Random.Shared.NextInt64():x16}{extension}");
         _staged.Add((temp, target));
         write(temp);

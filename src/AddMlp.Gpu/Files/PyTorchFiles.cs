@@ -49,7 +49,7 @@ public static class PyTorchFiles
     public static ModelDocument Import(string path, Architecture architecture)
     {
         string kind = JsonFile.Describe(AddMlpFile.Model);
-        long parameterBytes = architecture.Parameters().Sum(p => p.Shape.Aggregate(1L, (n, d) => n * d)) * sizeof(double);
+        long parameterBytes = architecture.ParameterCount * sizeof(double);
         // The file is read whole by PyBridge: it must be a regular file no larger than its tensors and some framing.
         JsonFile.CheckInput(AddMlpFile.Model, path);
         long size = new FileInfo(path).Length;

@@ -37,6 +37,10 @@ public sealed record Architecture(int Inputs, IReadOnlyList<int> Hidden, Activat
         }
     }
 
+    /// <summary>How many numbers the network's weights and biases hold.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long ParameterCount => Parameters().Sum(p => p.Shape.Aggregate(1L, (n, d) => n * d));
+
     /// <summary>How people name it: "Linear(2, 1)", or "hidden 16,16 tanh".</summary>
     public override string ToString() =>
         IsLinear ? $"Linear({Inputs}, {Outputs})" : $"hidden {string.Join(',', Hidden)} {(Activation is { } a ? EnumNames<Activation>.Of(a) : "")}";

@@ -18,7 +18,7 @@ internal static class MemoryEstimate
         long perSample = a.Inputs + a.Outputs               // X and y
                          + 2 * 2 * a.Hidden.Sum(h => (long)h) // hidden pre-activations and activations, with gradients
                          + 2 * 3 * a.Outputs;                 // prediction, difference, square, with gradients
-        long parameters = a.Parameters().Sum(p => p.Shape.Aggregate(1L, (n, d) => n * d));
+        long parameters = a.ParameterCount;
         long history = options.Epochs * (2L + (a.IsLinear ? 3 : 0)); // loss, val_loss, weights
         return bytesPerValue * (options.Samples * perSample + 4 * parameters + history)
                + sizeof(float) * (long)options.Samples * 3; // the float32 CPU copy the data is made in
