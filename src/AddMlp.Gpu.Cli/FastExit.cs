@@ -3,8 +3,21 @@ using System.Runtime.InteropServices;
 namespace AddMlp.Gpu.Cli;
 
 /// <summary>Ends the process without running shutdown: no finalizers, no native static destructors.</summary>
-public static class FastExit
+public static unsafe class FastExit
 {
+    // Resolved once, before libtorch starts loading on another thread: resolving a native function takes
+    // the dynamic loader's lock, which that thread holds for the half second libtorch takes to load, so a
+    // command that fails at once (a mistyped option) would otherwise wait for it before it could exit.
+    private static readonly delegate* unmanaged<int, void> Exit = OperatingSystem.IsWindows()
+        ? null
+        : (delegate* unmanaged<int, void>)NativeLibrary.GetExport(NativeLibrary.GetMainProgramHandle(), "_exit");
+
+    /// <summary>Resolves _exit now; call before <see cref="AddMlp.Gpu.NativeRuntime.StartLoading"/>.</summary>
+    public static void Prepare()
+    {
+        _ = Exit;
+    }
+
     /// <summary>
     /// Flushes stdout and stderr, then _exit()s. Used (1) at the end of a command that started loading
     /// libtorch: its static destructors take about 80 ms and have nothing left to do (every file was
@@ -25,11 +38,8 @@ public static class FastExit
                 // a closed or full stream: what could not be printed is lost, the exit code is not
             }
         }
-        if (OperatingSystem.IsWindows())
+        if (Exit == null)
             Environment.Exit(code);
-        _exit(code);
+        Exit(code);
     }
-
-    [DllImport("libc", EntryPoint = "_exit")]
-    private static extern void _exit(int status);
 }

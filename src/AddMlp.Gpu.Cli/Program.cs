@@ -4,7 +4,10 @@ using AddMlp.Gpu.Cli;
 // First, before any file is opened: a closed stdout or stderr must not hand its number to a model file.
 StandardStreams.ReserveClosed();
 if (AddMlpApp.NeedsLibTorch(args))
+{
+    FastExit.Prepare();
     NativeRuntime.StartLoading();
+}
 
 // A full or broken stdout or stderr must not cost a run or crash a signal handler: see SafeWriter.
 SafeWriter output = StandardStreams.Writer(() => Console.Out);
