@@ -10,6 +10,7 @@ namespace AddMlp.Gpu.Tests;
 /// compiled assembly is no friend of AddMlp.Gpu, so internals do not compile), run as a program of its
 /// own, and must print what the README shows.
 /// </summary>
+[Collection(TestBinariesCollection.Name)]
 public sealed partial class ReadmeExampleTests
 {
     private const string Section = "## Use it from C#";

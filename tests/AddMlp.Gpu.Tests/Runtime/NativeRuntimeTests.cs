@@ -3,6 +3,7 @@ using AddMlp.Gpu.Cli;
 namespace AddMlp.Gpu.Tests;
 
 /// <summary>A native library that will not load becomes a short diagnosis with the fix, never TorchSharp's trace.</summary>
+[Collection(TestBinariesCollection.Name)]
 public sealed class NativeRuntimeTests
 {
     // What .NET said on Debian 12 (libstdc++ of GCC 12) when asked to load TorchSharp 0.107's native library.
