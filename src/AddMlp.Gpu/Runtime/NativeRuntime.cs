@@ -35,6 +35,10 @@ internal static partial class NativeRuntime
     /// </summary>
     public static void StartLoading()
     {
+        // Resolving a native function takes the dynamic loader's lock, which the loading thread holds for
+        // that half second: what this process calls meanwhile (stat, to check an input) is resolved first,
+        // or a command that fails at once on a bad file would wait for libtorch before it could say so.
+        FileFacts.Stat("/");
         s_loadStarted = true;
         ThreadPool.UnsafeQueueUserWorkItem(_ => _ = Load.Value, null);
     }
