@@ -31,12 +31,17 @@ public static class AddMlpApp
         return args[0] == "predict" && device >= 0 && device + 1 < args.Length && args[device + 1] != "cpu";
     }
 
+    /// <summary>
+    /// How every command line is parsed (a config file's options too). No response files: addmlp has no
+    /// use for them, and "@name" expanded by the parser escaped error handling (a folder aborted, a file
+    /// naming itself overflowed the stack, @/dev/zero ate memory).
+    /// </summary>
+    public static ParserConfiguration Parsing { get; } = new() { ResponseFileTokenReplacer = null };
+
     public static async Task<int> RunAsync(string[] args, CliContext context)
     {
         RootCommand root = CreateRoot(context);
-        // No response files: addmlp has no use for them, and "@name" expanded by the parser escaped error
-        // handling (a folder aborted, a file naming itself overflowed the stack, @/dev/zero ate memory).
-        ParseResult parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        ParseResult parse = root.Parse(args, Parsing);
         if (args.Length == 0)
         {
             context.Err.WriteLine("addmlp: no command given: try 'addmlp train', then 'addmlp predict 0.3 0.5'. See 'addmlp --help'.");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 
 namespace AddMlp.Gpu.Cli;
 
@@ -46,45 +47,108 @@ public static class TrainCommand
         var plot = new Option<string?>("--plot") { Description = "Also draw the loss curve to FILE (.png or .svg) at the end", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print the run summary as JSON on stdout (progress still goes to stderr)" };
 
+        var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this model file exactly (--epochs is the total); writes back to it unless --model is given", HelpName = "PATH" };
+        var config = new Option<string?>("--config") { Description = "Take the run's options from this JSON file (keys as in a model file, which will do); options given here override it", HelpName = "FILE" };
+        var printConfig = new Option<bool>("--print-config") { Description = "Print the resolved options as a config file (JSON) and exit, without training" };
+        Option<int?> checkpointEvery = SharedOptions.OptionalWhole("--checkpoint-every", 1, int.MaxValue, "Every N epochs, write the model (resumable) and the loss curve so far");
+        Option<TimeSpan?> maxTime = SharedOptions.OptionalDuration("--max-time", "Stop cleanly after this long (90s, 10m, 2h), saved resumable (status time_limit)");
+
         var command = new Command("train", "Train the network to add two numbers; writes the model and the loss curve.\n\nExample: addmlp train --hidden 16,16 --epochs 2000 --lr 0.01 --plot loss.png")
         {
             device, lr, epochs, seed, samples, range, noise, hidden, activation, optimizer, momentum, weightDecay,
             batchSize, dtype, targetLoss, valFraction, threads, logEvery, model, lossCurve, plot, json, quiet,
+            resume, config, printConfig, checkpointEvery, maxTime,
         };
+
+        // The options that define a run, under their names in the model file (see RunSettings).
+        var settings = new RunSettings();
+        settings.Add("device_requested", device);
+        settings.Add("lr", lr);
+        settings.Add("epochs", epochs);
+        settings.Add("seed", seed);
+        settings.Add("samples", samples);
+        settings.Add("noise", noise);
+        settings.Add("range", range);
+        settings.Add("optimizer", optimizer);
+        settings.Add("momentum", momentum);
+        settings.Add("weight_decay", weightDecay);
+        settings.Add("batch_size", batchSize);
+        settings.Add("target_loss", targetLoss);
+        settings.Add("val_fraction", valFraction);
+        settings.Add("threads", threads);
+        settings.Add("architecture.hidden", hidden);
+        settings.Add("architecture.activation", activation);
+        settings.Add("dtype", dtype);
+
         command.SetAction((parse, _) =>
         {
-            int[] widths = parse.GetValue(hidden)!;
-            if (widths.Length == 0 && parse.GetResult(activation) is { Implicit: false })
+            string? resumePath = parse.GetValue(resume), configPath = parse.GetValue(config);
+            if (resumePath is not null && configPath is not null)
+                throw new UsageException("--resume continues a run with its own options and --config starts a new one: give one of them");
+
+            // Where the run's options come from: the command line over a config file or the resumed run, over the defaults.
+            ResumePoint? point = null;
+            ParseResult? basis = null;
+            if (resumePath is not null)
+            {
+                ModelDocument saved = LoadNamed(resumePath, "--resume", ModelFile.Load);
+                point = ResumePoint.From(saved, resumePath);
+                basis = ParseSettings(command, settings, ToElement(saved), $"model file '{resumePath}'");
+                string[] changed = [.. settings.Changed(parse, basis).Where(s => !ResumePoint.MayChange.Contains(s.Key)).Select(s => s.Option.Name)];
+                if (changed.Length > 0)
+                    throw new UsageException($"--resume continues the run in '{resumePath}' as it was: {string.Join(", ", changed)} would change it (drop {(changed.Length == 1 ? "it" : "them")}, or start a new run with --config {resumePath})");
+            }
+            else if (configPath is not null)
+            {
+                JsonElement document = LoadNamed(configPath, "--config", path => JsonFile.LoadElement(AddMlpFile.Config, path));
+                basis = ParseSettings(command, settings, document, $"--config '{configPath}'");
+            }
+            ParseResult From(Option option) => basis is not null && parse.GetResult(option) is not { Implicit: false } ? basis : parse;
+            T Get<T>(Option<T> option) => From(option).GetValue(option)!;
+
+            int[] widths = Get(hidden)!;
+            if (widths.Length == 0 && From(activation).GetResult(activation) is { Implicit: false })
                 throw new UsageException("--activation applies between hidden layers: give --hidden too, e.g. --hidden 16,16 --activation tanh");
-            Optimizer chosen = parse.GetValue(optimizer).Value;
-            if (chosen != Optimizer.Sgd && parse.GetResult(momentum) is { Implicit: false })
+            Optimizer chosen = Get(optimizer).Value;
+            if (chosen != Optimizer.Sgd && (parse.GetResult(momentum) is { Implicit: false } || Get(momentum) != 0))
                 throw new UsageException($"--momentum applies to --optimizer sgd, not {EnumNames<Optimizer>.Of(chosen)}");
 
             var options = new TrainOptions
             {
-                Device = parse.GetValue(device)!,
-                LearningRate = parse.GetValue(lr),
-                Epochs = parse.GetValue(epochs),
-                Seed = parse.GetValue(seed),
-                Samples = parse.GetValue(samples),
-                Range = parse.GetValue(range),
-                Noise = parse.GetValue(noise),
-                Architecture = Architecture.Adder(widths, parse.GetValue(activation).Value),
+                Device = Get(device)!,
+                LearningRate = Get(lr),
+                Epochs = Get(epochs),
+                Seed = Get(seed),
+                Samples = Get(samples),
+                Range = Get(range),
+                Noise = Get(noise),
+                Architecture = Architecture.Adder(widths, Get(activation).Value),
                 Optimizer = chosen,
-                Momentum = parse.GetValue(momentum),
-                WeightDecay = parse.GetValue(weightDecay),
-                BatchSize = parse.GetValue(batchSize),
-                DType = parse.GetValue(dtype).Value,
-                TargetLoss = parse.GetValue(targetLoss),
+                Momentum = Get(momentum),
+                WeightDecay = Get(weightDecay),
+                BatchSize = Get(batchSize),
+                DType = Get(dtype).Value,
+                TargetLoss = Get(targetLoss),
                 // Given without a value, --val-fraction means 0.1 (the parser is not called for a missing value).
-                ValFraction = parse.GetResult(valFraction) is { Implicit: false, Tokens.Count: 0 } ? 0.1 : parse.GetValue(valFraction),
-                Threads = parse.GetValue(threads),
+                ValFraction = From(valFraction).GetResult(valFraction) is { Implicit: false, Tokens.Count: 0 } ? 0.1 : Get(valFraction),
+                Threads = Get(threads),
             };
             if (options.ValFraction > 0 && options.ValidationSamples == 0)
                 throw new UsageException($"--val-fraction {options.ValFraction.ToString(CultureInfo.InvariantCulture)} of {options.Samples} samples holds out none: use more --samples or a larger fraction");
-            var outputs = new TrainOutputs(parse.GetValue(model)!, parse.GetValue(lossCurve)!, parse.GetValue(plot));
+            if (point is not null && options.Epochs <= point.EpochsRun)
+                throw new UsageException($"the run in '{resumePath}' has already run {point.EpochsRun} of its {point.Options.Epochs} epochs: --epochs is the total, give more than {point.EpochsRun}");
+            if (parse.GetValue(printConfig))
+            {
+                context.Out.WriteLine(CliJson.Serialize(TrainConfigDocument.From(options)));
+                return Task.FromResult(ExitCodes.Ok);
+            }
+
+            // A resumed run is written back where it came from, unless told otherwise.
+            string modelPath = resumePath is not null && parse.GetResult(model) is not { Implicit: false } ? resumePath : parse.GetValue(model)!;
+            var outputs = new TrainOutputs(modelPath, parse.GetValue(lossCurve)!, parse.GetValue(plot));
             var display = new Display(parse.GetValue(logEvery), parse.GetValue(json), parse.GetValue(quiet));
-            return Task.FromResult(Run(context, options, outputs, display));
+            var run = new RunControl(point, parse.GetValue(checkpointEvery), parse.GetValue(maxTime));
+            return Task.FromResult(Run(context, options, outputs, display, run));
         });
         return command;
     }
@@ -92,7 +156,35 @@ public static class TrainCommand
     /// <summary>How the run is shown: none of it changes the run or what it saves.</summary>
     private sealed record Display(int LogEvery, bool Json, bool Quiet);
 
-    private static int Run(CliContext context, TrainOptions options, TrainOutputs outputs, Display display)
+    /// <summary>Where the run starts and when it stops or saves on the way: none of it changes what it computes.</summary>
+    private sealed record RunControl(ResumePoint? Resume, int? CheckpointEvery, TimeSpan? MaxTime);
+
+    /// <summary>A file an option names, read with the option's name in the message when it is not there.</summary>
+    private static T LoadNamed<T>(string path, string option, Func<string, T> load)
+    {
+        try
+        {
+            return load(path);
+        }
+        catch (ModelFileException e) when (e.Problem == FileProblem.NotFound)
+        {
+            throw new UsageException($"{option} '{path}': no such file");
+        }
+    }
+
+    /// <summary>A document's settings, parsed as the command line's would be (so checked the same way).</summary>
+    private static ParseResult ParseSettings(Command command, RunSettings settings, JsonElement document, string what)
+    {
+        ParseResult parsed = command.Parse(settings.Words(document, what), AddMlpApp.Parsing);
+        if (parsed.Errors.Count > 0)
+            throw new UsageException($"{what}: {parsed.Errors[0].Message.TrimEnd('.')}");
+        return parsed;
+    }
+
+    private static JsonElement ToElement(ModelDocument model) =>
+        JsonSerializer.SerializeToElement(model, Json.Options.TypeInfo<ModelDocument>());
+
+    private static int Run(CliContext context, TrainOptions options, TrainOutputs outputs, Display display, RunControl run)
     {
         OutputPath.CheckWritable(outputs.Model, "--model");
         OutputPath.CheckWritable(outputs.LossCurve, "--loss-curve");
@@ -107,21 +199,38 @@ public static class TrainCommand
         ProgressBar? bar = !display.Quiet && context.ErrIsTerminal ? new ProgressBar(context.Err, options.Epochs) : null;
         IProgress<EpochLoss>? progress = display.Quiet ? null : bar ?? (IProgress<EpochLoss>)new EpochLogPrinter(context.Err);
         int reportEvery = bar is null ? display.LogEvery : ProgressBar.ReportEvery(options.Epochs, display.LogEvery);
+        int lastCheckpoint = 0;
+        var control = new TrainControl
+        {
+            Progress = progress,
+            ReportEvery = reportEvery,
+            Cancellation = context.Interrupt,
+            MaxTime = run.MaxTime,
+            ResumeFrom = run.Resume,
+            CheckpointEvery = run.CheckpointEvery,
+            OnCheckpoint = snapshot =>
+            {
+                Save(snapshot, outputs, plot: false);
+                lastCheckpoint = snapshot.EpochsRun;
+            },
+        };
         TrainResult result;
         try
         {
-            result = Trainer.Train(options, progress, reportEvery, context.Interrupt);
+            result = Trainer.Train(options, control);
         }
         finally
         {
             bar?.Finish();
         }
 
-        if (result.Status == TrainStatus.Interrupted && result.EpochsRun == 0)
+        string resumeHint = $"; continue with `addmlp train --resume {outputs.Model}`";
+        if (result.Status is TrainStatus.Interrupted or TrainStatus.TimeLimit && result.EpochsRun == result.ResumedAt)
         {
             // Nothing was learned: an untrained model must not replace a trained one.
-            context.Report($"interrupted before the first epoch ended; nothing written{Kept(outputs.Model)}");
-            return ExitCodes.Interrupted;
+            string why = result.Status == TrainStatus.TimeLimit ? "--max-time was up" : "interrupted";
+            context.Report($"{why} before the first epoch ended; nothing written{Kept(outputs.Model)}");
+            return result.Status == TrainStatus.TimeLimit ? ExitCodes.Ok : ExitCodes.Interrupted;
         }
         if (result.Status == TrainStatus.Diverged)
         {
@@ -131,32 +240,39 @@ public static class TrainCommand
             string advice = largest > 1e3
                 ? $"inputs as large as {Numbers.Plain(largest)} make float32 losses overflow: scale them down (a narrower --range) or try a smaller --lr"
                 : "try a smaller --lr";
-            string kept = File.Exists(outputs.Model) ? $"the previous {outputs.Model} is kept" : "no model written";
+            string kept = lastCheckpoint > 0 ? $"{outputs.Model} keeps the checkpoint of epoch {lastCheckpoint}"
+                : File.Exists(outputs.Model) ? $"the previous {outputs.Model} is kept" : "no model written";
             context.Report($"training diverged at epoch {result.EpochsRun} (loss = {Numbers.Loss(result.FinalLoss)}); {advice} ({kept}; loss curve in {outputs.LossCurve})");
             return ExitCodes.RunFailed;
         }
 
-        ModelDocument model = ModelDocument.From(result);
-        LossCurveDocument curve = LossCurveDocument.From(result);
-        using (var files = new OutputFiles())
-        {
-            JsonFile.Stage(files, outputs.Model, model);
-            JsonFile.Stage(files, outputs.LossCurve, curve);
-            if (outputs.Plot is not null)
-                LossCurvePlot.Stage(files, curve, outputs.Plot, LossCurvePlot.Title(curve, result.Options));
-            files.Commit();
-        }
-
+        ModelDocument written = Save(result, outputs, plot: true);
         if (display.Json)
-            context.Out.WriteLine(TrainSummary.Json(result, model, outputs));
+            context.Out.WriteLine(TrainSummary.Json(result, written, outputs));
         else if (!display.Quiet)
             TrainSummary.Print(context.Out, result, outputs);
         if (result.Status == TrainStatus.Interrupted)
         {
-            context.Report($"interrupted after epoch {result.EpochsRun} of {options.Epochs}; wrote the model and loss curve so far (status \"interrupted\")");
+            context.Report($"interrupted after epoch {result.EpochsRun} of {options.Epochs}; wrote the model and loss curve so far (status \"interrupted\"){resumeHint}");
             return ExitCodes.Interrupted;
         }
+        if (result.Status == TrainStatus.TimeLimit)
+            context.Report($"--max-time was up after epoch {result.EpochsRun} of {options.Epochs}; wrote the model and loss curve so far (status \"time_limit\"){resumeHint}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The model and loss curve (and at the end the plot), committed together: a checkpoint, or the run's result.</summary>
+    private static ModelDocument Save(TrainResult result, TrainOutputs outputs, bool plot)
+    {
+        ModelDocument model = ModelDocument.From(result);
+        LossCurveDocument curve = LossCurveDocument.From(result);
+        using var files = new OutputFiles();
+        JsonFile.Stage(files, outputs.Model, model);
+        JsonFile.Stage(files, outputs.LossCurve, curve);
+        if (plot && outputs.Plot is not null)
+            LossCurvePlot.Stage(files, curve, outputs.Plot, LossCurvePlot.Title(curve, result.Options));
+        files.Commit();
+        return model;
     }
 
     private static string Kept(string model) => File.Exists(model) ? $" (the previous {model} is kept)" : "";

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Completions;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace AddMlp.Gpu.Cli;
 
@@ -9,7 +10,7 @@ namespace AddMlp.Gpu.Cli;
 /// The options more than one command takes, and the ways options are built: each parses its own value
 /// and reports a bad one as one line naming the option, what it needs and what it got.
 /// </summary>
-public static class SharedOptions
+public static partial class SharedOptions
 {
     public static Option<string> Device(string defaultValue, string description)
     {
@@ -154,6 +155,48 @@ public static class SharedOptions
         HelpName = "LO:HI",
         CustomParser = result => ParseRange(result),
     };
+
+    /// <summary>A length of time such as 90s, 10m, 2h or 1h30m; null when absent.</summary>
+    public static Option<TimeSpan?> OptionalDuration(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "DURATION",
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Single().Value;
+            if (TryParseDuration(text, out TimeSpan duration) && duration > TimeSpan.Zero && duration <= MaxDuration)
+                return duration;
+            result.AddError($"{name} must be a duration such as 90s, 10m, 2h or 1h30m, above 0 and at most {MaxDuration.TotalDays:0} days, got '{text}'");
+            return null;
+        },
+    };
+
+    /// <summary>The longest timer .NET sets in one go is about 24.8 days (int.MaxValue milliseconds).</summary>
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(24);
+
+    private static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        Match match = Duration().Match(text);
+        if (!match.Success)
+            return false;
+        for (int i = 0; i < match.Groups["amount"].Captures.Count; i++)
+        {
+            if (!double.TryParse(match.Groups["amount"].Captures[i].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double amount) || amount > 1e9)
+                return false;
+            duration += match.Groups["unit"].Captures[i].Value switch
+            {
+                "d" => TimeSpan.FromDays(amount),
+                "h" => TimeSpan.FromHours(amount),
+                "m" => TimeSpan.FromMinutes(amount),
+                _ => TimeSpan.FromSeconds(amount),
+            };
+        }
+        return true;
+    }
+
+    [GeneratedRegex(@"^(?:(?<amount>[0-9]+(?:\.[0-9]+)?)(?<unit>[dhms]))+$")]
+    private static partial Regex Duration();
 
     private static InputRange ParseRange(ArgumentResult result)
     {

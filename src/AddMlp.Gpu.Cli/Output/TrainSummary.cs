@@ -23,10 +23,13 @@ public static class TrainSummary
         TrainOptions opt = result.Options;
         o.WriteLine($"device:     {result.Device.Name} ({result.Device.Reason})");
         o.WriteLine($"setup:      {Describe(opt)}");
+        if (result.ResumedAt > 0)
+            o.WriteLine($"resumed:    at epoch {result.ResumedAt}, where the run had stopped");
         string ended = result.Status switch
         {
             TrainStatus.TargetReached => $"epoch {result.EpochsRun} of {opt.Epochs}: reached --target-loss {Numbers.Loss(opt.TargetLoss ?? 0)}",
             TrainStatus.Interrupted => $"epoch {result.EpochsRun} of {opt.Epochs}: interrupted",
+            TrainStatus.TimeLimit => $"epoch {result.EpochsRun} of {opt.Epochs}: --max-time was up",
             _ => $"epoch {result.EpochsRun}",
         };
         string val = result.ValLosses is { Length: > 0 } v ? $", val_loss {Numbers.Loss(v[^1])}" : "";

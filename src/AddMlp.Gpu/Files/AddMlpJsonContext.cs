@@ -11,6 +11,7 @@ namespace AddMlp.Gpu;
 [JsonSerializable(typeof(TrainOptions))]
 [JsonSerializable(typeof(TrainingOutcome))]
 [JsonSerializable(typeof(LossCurveDocument))]
+[JsonSerializable(typeof(TrainConfigDocument))]
 [JsonSerializable(typeof(EnvironmentReport))]
 [JsonSerializable(typeof(RangeError))]
 [JsonSerializable(typeof(BenchRow))]

@@ -7,8 +7,11 @@ internal interface IAddMlpDocument<TSelf>
     /// <summary>The "format" this kind of document must have.</summary>
     static abstract string ExpectedFormat { get; }
 
-    /// <summary>The one "version" this addmlp reads.</summary>
-    static abstract int ExpectedVersion { get; }
+    /// <summary>The oldest "version" this addmlp reads.</summary>
+    static abstract int OldestVersion { get; }
+
+    /// <summary>The "version" this addmlp writes, and the newest it reads.</summary>
+    static abstract int NewestVersion { get; }
 
     static abstract AddMlpFile Kind { get; }
 

@@ -24,7 +24,30 @@ internal static class JsonFile
     }
 
     /// <summary>"model file", "loss-curve file": how messages name a file.</summary>
-    public static string Describe(AddMlpFile file) => file == AddMlpFile.Model ? "model file" : "loss-curve file";
+    public static string Describe(AddMlpFile file) => file switch
+    {
+        AddMlpFile.Model => "model file",
+        AddMlpFile.LossCurve => "loss-curve file",
+        _ => "config file",
+    };
+
+    /// <summary>A file's JSON as it is, read with the same limits as documents; for files whose keys are checked one by one (a config).</summary>
+    public static JsonElement LoadElement(AddMlpFile file, string path)
+    {
+        byte[] bytes = ReadInput(file, path, MaxBytes);
+        if (bytes.AsSpan().StartsWith(Utf8ByteOrderMark))
+            bytes = bytes[Utf8ByteOrderMark.Length..];
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Json.MaxDepth });
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            string where = e.LineNumber is { } line ? $" (line {line + 1})" : "";
+            throw new ModelFileException(file, FileProblem.Invalid, path, $"{Describe(file)} '{path}' is not valid JSON{where}: {FirstSentence(e.Message)}", e);
+        }
+    }
 
     /// <summary>Reads a document of its format and version; every problem becomes a <see cref="ModelFileException"/> naming <paramref name="path"/>.</summary>
     public static T Load<T>(string path)
@@ -53,8 +76,11 @@ internal static class JsonFile
 
         if (document.Format != T.ExpectedFormat)
             throw Problem(FileProblem.Invalid, $"{kind} '{path}': format is '{document.Format}', expected '{T.ExpectedFormat}'");
-        if (document.Version != T.ExpectedVersion)
-            throw Problem(FileProblem.Invalid, $"{kind} '{path}': version {document.Version} is not supported (this addmlp reads version {T.ExpectedVersion})");
+        if (document.Version < T.OldestVersion || document.Version > T.NewestVersion)
+        {
+            string readable = T.OldestVersion == T.NewestVersion ? $"version {T.NewestVersion}" : $"versions {T.OldestVersion} to {T.NewestVersion}";
+            throw Problem(FileProblem.Invalid, $"{kind} '{path}': version {document.Version} is not supported (this addmlp reads {readable})");
+        }
         return document.Narrowed();
     }
 

@@ -25,7 +25,8 @@ public sealed record LossCurveDocument : IAddMlpDocument<LossCurveDocument>
     public double[]? WeightError { get; init; }
 
     static string IAddMlpDocument<LossCurveDocument>.ExpectedFormat => FormatName;
-    static int IAddMlpDocument<LossCurveDocument>.ExpectedVersion => CurrentVersion;
+    static int IAddMlpDocument<LossCurveDocument>.OldestVersion => CurrentVersion;
+    static int IAddMlpDocument<LossCurveDocument>.NewestVersion => CurrentVersion;
     static AddMlpFile IAddMlpDocument<LossCurveDocument>.Kind => AddMlpFile.LossCurve;
 
     public static LossCurveDocument From(TrainResult result) => new()

@@ -2,11 +2,14 @@ using System.Text.Json.Serialization;
 
 namespace AddMlp.Gpu;
 
-/// <summary>The model file (format "addmlp-model", version 1): architecture, weights by PyTorch name, training record.</summary>
+/// <summary>
+/// The model file (format "addmlp-model"): architecture, weights by PyTorch name, training record and,
+/// since version 2, the state that lets `train --resume` continue the run. Version 1 files are read too.
+/// </summary>
 public sealed record ModelDocument : IAddMlpDocument<ModelDocument>
 {
     public const string FormatName = "addmlp-model";
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     public string Format { get; init; } = FormatName;
     public int Version { get; init; } = CurrentVersion;
@@ -16,9 +19,13 @@ public sealed record ModelDocument : IAddMlpDocument<ModelDocument>
     public required Dictionary<string, TensorData> StateDict { get; init; }
     /// <summary>How the weights were made; null for a model imported from a PyTorch file.</summary>
     public TrainingRecord? Training { get; init; }
+    /// <summary>What continuing the run needs besides the above (<see cref="ResumePoint"/>); null before version 2 and for imported models.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ResumeRecord? Resume { get; init; }
 
     static string IAddMlpDocument<ModelDocument>.ExpectedFormat => FormatName;
-    static int IAddMlpDocument<ModelDocument>.ExpectedVersion => CurrentVersion;
+    static int IAddMlpDocument<ModelDocument>.OldestVersion => 1;
+    static int IAddMlpDocument<ModelDocument>.NewestVersion => CurrentVersion;
     static AddMlpFile IAddMlpDocument<ModelDocument>.Kind => AddMlpFile.Model;
 
     /// <summary>The model a finished run made, with its training record.</summary>
@@ -28,6 +35,7 @@ public sealed record ModelDocument : IAddMlpDocument<ModelDocument>
         Dtype = result.Options.DType,
         StateDict = result.StateDict,
         Training = new TrainingRecord(result.Options, TrainingOutcome.From(result)),
+        Resume = ResumeRecord.From(result),
     };
 
     /// <summary>

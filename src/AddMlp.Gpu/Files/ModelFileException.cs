@@ -8,6 +8,9 @@ public enum AddMlpFile
 
     /// <summary>A loss curve.</summary>
     LossCurve,
+
+    /// <summary>A run's options (`train --config`).</summary>
+    Config,
 }
 
 /// <summary>What is wrong with a file.</summary>
@@ -24,6 +27,9 @@ public enum FileProblem
 
     /// <summary>A PyTorch state dict that does not fit the architecture it was loaded as.</summary>
     DoesNotFitArchitecture,
+
+    /// <summary>A valid model file without a run's state to continue (not made by `train`, or by an addmlp before version 2 files).</summary>
+    NotResumable,
 }
 
 /// <summary>A model or loss-curve file is missing or not one addmlp can use. The message names the file and the problem.</summary>

@@ -24,6 +24,7 @@ internal sealed class StepOptimizer : IDisposable
     private readonly Scalar _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negLr, _decay, _momentumFactor;
     private Tensor? _momentumBuffer;                      // sgd with momentum, made on the first step
     private long _step;
+    private (long Step, Tensor[] Buffers)? _mark;         // see Mark
 
     public StepOptimizer(FlatParameters parameters, TrainOptions options)
     {
@@ -89,8 +90,90 @@ internal sealed class StepOptimizer : IDisposable
         param.addcdiv_(_expAvg, _denom, value: stepSize);
     }
 
+    /// <summary>Steps taken, and the buffers by torch.optim's names, on the host: what a resumed run needs (<see cref="TrainingState"/>).</summary>
+    public (long Step, Dictionary<string, double[]> Buffers) Export()
+    {
+        using var scope = NewDisposeScope();
+        var buffers = new Dictionary<string, double[]>();
+        foreach (var (name, buffer) in Named())
+            buffers[name] = buffer.to(float64).cpu().data<double>().ToArray();
+        return (_step, buffers);
+    }
+
+    /// <summary>Takes up a run where <see cref="Export"/> left it (the buffers' names checked by <see cref="ResumePoint"/>).</summary>
+    public void Restore(long step, IReadOnlyDictionary<string, double[]> buffers)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        Tensor Values(string name) => tensor(buffers[name], dtype: float64).to(_p.Values.dtype).to(_p.Values.device);
+        _step = step;
+        if (_kind == Optimizer.Sgd)
+        {
+            if (buffers.ContainsKey("momentum_buffer"))
+                _momentumBuffer = Values("momentum_buffer").DetachFromDisposeScope();
+            return;
+        }
+        _expAvg!.copy_(Values("exp_avg"));
+        _expAvgSq!.copy_(Values("exp_avg_sq"));
+    }
+
+    /// <summary>
+    /// Remembers the state now (the start of a minibatch epoch), for <see cref="Rewind"/>: an epoch cut
+    /// short must leave the optimizer as the last whole epoch left it, or a resumed run would differ.
+    /// </summary>
+    public void Mark()
+    {
+        using var noGrad = no_grad();
+        Tensor[] current = [.. Named().Select(b => b.Buffer)];
+        if (_mark is { } old && old.Buffers.Length == current.Length)
+        {
+            for (int i = 0; i < current.Length; i++)
+                old.Buffers[i].copy_(current[i]);
+            _mark = (_step, old.Buffers);
+            return;
+        }
+        DisposeMark();
+        _mark = (_step, [.. current.Select(b => b.clone().DetachFromDisposeScope())]);
+    }
+
+    /// <summary>Puts the state back as <see cref="Mark"/> found it.</summary>
+    public void Rewind()
+    {
+        if (_mark is not { } mark)
+            throw new InvalidOperationException("Rewind without Mark");
+        using var noGrad = no_grad();
+        _step = mark.Step;
+        if (_kind == Optimizer.Sgd && mark.Buffers.Length == 0)
+        {
+            _momentumBuffer?.Dispose(); // it was made after the mark, by the epoch's first step
+            _momentumBuffer = null;
+            return;
+        }
+        Tensor[] current = [.. Named().Select(b => b.Buffer)];
+        for (int i = 0; i < current.Length; i++)
+            current[i].copy_(mark.Buffers[i]);
+    }
+
+    private IEnumerable<(string Name, Tensor Buffer)> Named()
+    {
+        if (_expAvg is not null)
+            yield return ("exp_avg", _expAvg);
+        if (_expAvgSq is not null)
+            yield return ("exp_avg_sq", _expAvgSq);
+        if (_momentumBuffer is not null)
+            yield return ("momentum_buffer", _momentumBuffer);
+    }
+
+    private void DisposeMark()
+    {
+        foreach (Tensor buffer in _mark?.Buffers ?? [])
+            buffer.Dispose();
+        _mark = null;
+    }
+
     public void Dispose()
     {
+        DisposeMark();
         _expAvg?.Dispose();
         _expAvgSq?.Dispose();
         _denom?.Dispose();

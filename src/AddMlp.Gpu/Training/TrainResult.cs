@@ -15,6 +15,11 @@ public sealed record TrainResult
     /// <summary>For a model without hidden layers: per epoch, the distance of (w, b) after the epoch to the exact rule ([1, 1], 0); else null.</summary>
     public required double[]? WeightErrors { get; init; }
     public required Dictionary<string, TensorData> StateDict { get; init; }
+    /// <summary>The optimizer's and the shuffling generator's state after the last epoch run: with the above, enough to continue the run exactly (<see cref="ResumePoint"/>).</summary>
+    public required TrainingState State { get; init; }
+    /// <summary>The epochs a resumed run had run before this call (<see cref="TrainControl.ResumeFrom"/>); 0 for a new run.</summary>
+    public int ResumedAt { get; init; }
+    /// <summary>This call's time: a resumed run's earlier calls are not counted.</summary>
     public required TimeSpan Elapsed { get; init; }
     public required DateTimeOffset FinishedUtc { get; init; }
 
@@ -32,6 +37,12 @@ public enum TrainStatus
 
     /// <summary>Stopped early at the caller's request (its cancellation token); the last full epoch is kept.</summary>
     Interrupted,
+
+    /// <summary>Stopped when <see cref="TrainControl.MaxTime"/> was up; the last full epoch is kept.</summary>
+    TimeLimit,
+
+    /// <summary>A snapshot taken while the run went on (<see cref="TrainControl.CheckpointEvery"/>): the file of a run that is still going, or was killed.</summary>
+    Checkpoint,
 
     /// <summary>The loss became NaN or infinite; the weights are useless and are not saved.</summary>
     Diverged,

@@ -36,9 +36,22 @@ public static class Trainer
     /// 1 + <paramref name="reportEvery"/>, 1 + 2 × <paramref name="reportEvery"/>, ...: how often is the
     /// caller's display choice and changes nothing about the run.
     /// </summary>
-    public static TrainResult Train(TrainOptions options, IProgress<EpochLoss>? progress = null, int reportEvery = DefaultReportEvery, CancellationToken cancellation = default)
+    public static TrainResult Train(TrainOptions options, IProgress<EpochLoss>? progress = null, int reportEvery = DefaultReportEvery, CancellationToken cancellation = default) =>
+        Train(options, new TrainControl { Progress = progress, ReportEvery = reportEvery, Cancellation = cancellation });
+
+    /// <summary>
+    /// Trains as the other overload does, and besides: stops when <see cref="TrainControl.MaxTime"/> is up
+    /// (TimeLimit), hands out checkpoints, or continues a run (<see cref="TrainControl.ResumeFrom"/>) exactly
+    /// as if it had never stopped: on the same device, the same numbers as one uninterrupted run.
+    /// </summary>
+    public static TrainResult Train(TrainOptions options, TrainControl control)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(reportEvery, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(control.ReportEvery, 1);
+        ResumePoint? resume = control.ResumeFrom;
+        if (resume is not null && !ResumePoint.SameRun(resume.Options, options))
+            throw new ArgumentException("a resumed run keeps its options, except " + string.Join(", ", ResumePoint.MayChange), nameof(options));
+        if (resume is not null && resume.EpochsRun >= options.Epochs)
+            throw new ArgumentException($"the run has already run {resume.EpochsRun} epochs; Epochs ({options.Epochs}) is the total and must be more", nameof(options));
         NativeRuntime.EnsureLoaded();
         int threads = ThreadsFor(options);
         set_num_threads(threads);
@@ -47,6 +60,9 @@ public static class Trainer
         Device target = device.Torch;
         ScalarType dtype = options.DType.ToTorch();
         var clock = Stopwatch.StartNew();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(control.Cancellation);
+        if (control.MaxTime is TimeSpan limit)
+            stop.CancelAfter(limit);
 
         // Same order as the tutorial, so the CPU reproduces PyTorch's numbers: seed, data, model.
         manual_seed(options.Seed);
@@ -62,38 +78,63 @@ public static class Trainer
         using FlatParameters parameters = FlatParameters.Bind(model);
         using var optimizer = new StepOptimizer(parameters, options);
         using Generator? shuffle = options.BatchSize is null ? null : new Generator((ulong)options.Seed);
-        using Tensor? epochStart = options.BatchSize is null ? null : zeros_like(parameters.Values); // see MinibatchEpoch
-        using var history = new TrainingHistory(options.Epochs, xVal is not null, parameters, options.Architecture, target, dtype);
+        using var history = new TrainingHistory(options.Epochs, xVal is not null, parameters, options.Architecture, target, dtype, resume);
+        if (resume is not null)
+            Restore(resume, options.Architecture, parameters, optimizer, shuffle);
+        using Minibatches? minibatch = options.BatchSize is int size ? new Minibatches(size, shuffle!, parameters) : null;
 
-        int epochsRun = 0, checkedUpTo = 0;
-        TrainStatus status = TrainStatus.Completed;
-        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        TrainResult Result(int epochsRun, TrainStatus status)
         {
-            if (cancellation.IsCancellationRequested)
+            var (losses, valLosses, weightErrors) = history.ToHost(epochsRun);
+            var (step, buffers) = optimizer.Export();
+            return new TrainResult
             {
-                status = TrainStatus.Interrupted;
+                Options = options with { WeightDecay = options.EffectiveWeightDecay, Threads = threads },
+                Device = device,
+                Status = status,
+                EpochsRun = epochsRun,
+                Losses = losses,
+                ValLosses = valLosses,
+                WeightErrors = weightErrors,
+                StateDict = AdderNet.StateDict(model),
+                State = new TrainingState { OptimizerStep = step, OptimizerBuffers = buffers, ShuffleGenerator = shuffle?.get_state().bytes.ToArray() },
+                ResumedAt = resume?.EpochsRun ?? 0,
+                Elapsed = clock.Elapsed,
+                FinishedUtc = DateTimeOffset.UtcNow,
+            };
+        }
+
+        int epochsRun = resume?.EpochsRun ?? 0, checkedUpTo = epochsRun;
+        TrainStatus status = TrainStatus.Completed;
+        for (int epoch = epochsRun; epoch < options.Epochs; epoch++)
+        {
+            if (stop.IsCancellationRequested)
+            {
+                status = Stopped(control);
                 break;
             }
 
             using var scope = NewDisposeScope();
-            Tensor? loss = options.BatchSize is int batch
-                ? MinibatchEpoch(model, parameters, optimizer, x, y, batch, shuffle!, epochStart!, cancellation)
+            Tensor? loss = minibatch is not null
+                ? minibatch.Epoch(model, optimizer, x, y, stop.Token)
                 : Step(model, parameters, optimizer, x, y);
             if (loss is null)
             {
-                status = TrainStatus.Interrupted; // mid-epoch: the weights are back at the last whole epoch
+                status = Stopped(control); // mid-epoch: weights, optimizer and shuffling are back at the last whole epoch
                 break;
             }
             Tensor? valLoss = xVal is null ? null : ValidationLoss(model, xVal, yVal!);
             history.Record(epoch, loss, valLoss);
             epochsRun = epoch + 1;
 
-            bool logPoint = epoch % reportEvery == 0;
+            bool logPoint = epoch % control.ReportEvery == 0;
             if (logPoint)
-                progress?.Report(new EpochLoss(epochsRun, loss.ToDouble(), valLoss?.ToDouble()));
+                control.Progress?.Report(new EpochLoss(epochsRun, loss.ToDouble(), valLoss?.ToDouble()));
 
-            // NaN/inf is looked for in batches of epochs, so a GPU is not made to wait every epoch.
-            if (logPoint || epochsRun % DivergenceCheckEvery == 0 || epochsRun == options.Epochs)
+            // NaN/inf is looked for in batches of epochs, so a GPU is not made to wait every epoch; and
+            // always before a checkpoint, which must not save a diverged model.
+            bool checkpoint = control.CheckpointEvery is int every && epochsRun % every == 0 && epochsRun < options.Epochs && control.OnCheckpoint is not null;
+            if (logPoint || checkpoint || epochsRun % DivergenceCheckEvery == 0 || epochsRun == options.Epochs)
             {
                 if (history.FirstNonFinite(checkedUpTo, epochsRun) is int bad)
                 {
@@ -110,25 +151,36 @@ public static class Trainer
                 status = TrainStatus.TargetReached;
                 break;
             }
+            if (checkpoint)
+                control.OnCheckpoint!(Result(epochsRun, TrainStatus.Checkpoint));
         }
 
-        var (losses, valLosses, weightErrors) = history.ToHost(epochsRun);
-        Dictionary<string, TensorData> stateDict = AdderNet.StateDict(model);
+        TrainResult result = Result(epochsRun, status);
         clock.Stop();
+        return result with { Elapsed = clock.Elapsed };
+    }
 
-        return new TrainResult
+    /// <summary>Why the run stopped early: the caller's cancellation, else the time limit.</summary>
+    private static TrainStatus Stopped(TrainControl control) =>
+        control.Cancellation.IsCancellationRequested ? TrainStatus.Interrupted : TrainStatus.TimeLimit;
+
+    /// <summary>Puts a new run's model, optimizer and shuffling where the resumed run left them.</summary>
+    private static void Restore(ResumePoint resume, Architecture architecture, FlatParameters parameters, StepOptimizer optimizer, Generator? shuffle)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        double[] values = [.. architecture.Parameters().SelectMany(p => resume.StateDict[p.Name].Values)]; // state_dict order, as FlatParameters lays them out
+        parameters.Values.copy_(tensor(values, dtype: float64).to(parameters.Values.dtype).to(parameters.Values.device));
+        optimizer.Restore(resume.State.OptimizerStep, resume.State.OptimizerBuffers);
+        if (shuffle is not null)
         {
-            Options = options with { WeightDecay = options.EffectiveWeightDecay, Threads = threads },
-            Device = device,
-            Status = status,
-            EpochsRun = epochsRun,
-            Losses = losses,
-            ValLosses = valLosses,
-            WeightErrors = weightErrors,
-            StateDict = stateDict,
-            Elapsed = clock.Elapsed,
-            FinishedUtc = DateTimeOffset.UtcNow,
-        };
+            byte[] state = resume.State.ShuffleGenerator ?? throw new ArgumentException("a minibatch run's resume point needs its shuffling generator's state");
+            if (ResumePoint.ShuffleGeneratorProblem(state) is string problem)
+                throw new ArgumentException($"the shuffling generator's state {problem}");
+            Tensor bytes = empty(state.Length, dtype: ScalarType.Byte);
+            bytes.bytes = state;
+            shuffle.set_state(bytes);
+        }
     }
 
     /// <summary>
@@ -154,43 +206,53 @@ public static class Trainer
         return loss;
     }
 
-    /// <summary>
-    /// One pass over the data in shuffled minibatches; returns the sample-weighted mean loss. A large epoch
-    /// takes long, so <paramref name="cancellation"/> is heeded between batches: then the weights are put
-    /// back as they were at the epoch's start (kept in <paramref name="epochStart"/>), so that what is saved
-    /// is the model of the last whole epoch, and null is returned.
-    /// </summary>
-    private static Tensor? MinibatchEpoch(
-        Sequential model, FlatParameters parameters, StepOptimizer optimizer, Tensor x, Tensor y, int batch, Generator shuffle, Tensor epochStart, CancellationToken cancellation)
+    private static Tensor ValidationLoss(Sequential model, Tensor x, Tensor y)
+    {
+        using var _ = no_grad();
+        return nn.functional.mse_loss(model.forward(x), y);
+    }
+}
+
+/// <summary>
+/// Epochs in shuffled minibatches. A large epoch takes long, so a stop is heeded between batches: then
+/// the weights, the optimizer and the shuffling generator are put back as they were at the epoch's start,
+/// so that what is saved is the last whole epoch, and a run resumed from it goes on as if never stopped.
+/// </summary>
+internal sealed class Minibatches(int batch, Generator shuffle, FlatParameters parameters) : IDisposable
+{
+    private readonly Tensor _epochStart = zeros_like(parameters.Values).DetachFromDisposeScope();
+
+    /// <summary>One pass over the data; the sample-weighted mean loss, or null when stopped (and put back).</summary>
+    public Tensor? Epoch(Sequential model, StepOptimizer optimizer, Tensor x, Tensor y, CancellationToken stop)
     {
         long n = x.shape[0];
+        using Tensor shuffleState = shuffle.get_state();
+        using (no_grad())
+            _epochStart.copy_(parameters.Values);
+        optimizer.Mark();
         Tensor order = randperm(n, generator: shuffle).to(x.device);
         Tensor total = zeros(1, dtype: x.dtype, device: x.device);
-        using (no_grad())
-            epochStart.copy_(parameters.Values);
         for (long start = 0; start < n; start += batch)
         {
-            if (start > 0 && cancellation.IsCancellationRequested)
+            if (start > 0 && stop.IsCancellationRequested)
             {
                 using (no_grad())
-                    parameters.Values.copy_(epochStart);
+                    parameters.Values.copy_(_epochStart);
+                optimizer.Rewind();
+                shuffle.set_state(shuffleState);
                 return null;
             }
             using var scope = NewDisposeScope();
             long size = Math.Min(batch, n - start);
             Tensor rows = order.narrow(0, start, size);
-            Tensor loss = Step(model, parameters, optimizer, x.index_select(0, rows), y.index_select(0, rows));
+            Tensor loss = Trainer.Step(model, parameters, optimizer, x.index_select(0, rows), y.index_select(0, rows));
             using (no_grad())
                 total.add_(loss.mul(size));
         }
         return total.div_(n).squeeze();
     }
 
-    private static Tensor ValidationLoss(Sequential model, Tensor x, Tensor y)
-    {
-        using var _ = no_grad();
-        return nn.functional.mse_loss(model.forward(x), y);
-    }
+    public void Dispose() => _epochStart.Dispose();
 }
 
 /// <summary>

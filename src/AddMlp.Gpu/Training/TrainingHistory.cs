@@ -11,12 +11,15 @@ namespace AddMlp.Gpu;
 /// The records live in chunks of <see cref="ChunkEpochs"/> epochs, made as epochs reach them and never
 /// copied: a huge --epochs stopped early costs only what it used, and a long run leaves no outgrown
 /// buffers behind with the allocator (growing one buffer by doubling did: docs/performance.md).
+/// A resumed run's earlier epochs stay on the host as they were read (<see cref="ResumePoint"/>); the
+/// chunks hold the epochs from where it resumed.
 /// </remarks>
 internal sealed class TrainingHistory : IDisposable
 {
     private const int ChunkEpochs = 16_384;
 
-    private readonly int _epochs;
+    private readonly int _epochs, _start;
+    private readonly (double[] Loss, double[]? ValLoss, double[]? WeightError) _before;
     private readonly bool _validation;
     private readonly FlatParameters _parameters;
     private readonly Device _device;
@@ -24,9 +27,12 @@ internal sealed class TrainingHistory : IDisposable
     private readonly List<Tensor> _loss = [], _valLoss = [];
     private readonly List<Tensor>? _weights; // [epochs, 3] per chunk: w0, w1, b after each epoch (linear model only)
 
-    public TrainingHistory(int epochs, bool validation, FlatParameters parameters, Architecture architecture, Device device, ScalarType dtype)
+    /// <param name="resumed">The run's records up to where it resumes, or null for a new run.</param>
+    public TrainingHistory(int epochs, bool validation, FlatParameters parameters, Architecture architecture, Device device, ScalarType dtype, ResumePoint? resumed = null)
     {
         (_epochs, _validation, _parameters, _device, _dtype) = (epochs, validation, parameters, device, dtype);
+        _start = resumed?.EpochsRun ?? 0;
+        _before = resumed is null ? ([], validation ? [] : null, architecture.IsLinear ? [] : null) : (resumed.Losses, resumed.ValLosses, resumed.WeightErrors);
         _weights = architecture.IsLinear ? [] : null;
         AddChunk(); // the first, so that even a run stopped before its first epoch reads back well-shaped (empty) records
     }
@@ -34,7 +40,7 @@ internal sealed class TrainingHistory : IDisposable
     /// <summary>Stores one epoch's results, on the device. Call it under the training loop's dispose scope, which takes the views it makes.</summary>
     public void Record(int epoch, Tensor loss, Tensor? valLoss)
     {
-        (int chunk, int row) = Math.DivRem(epoch, ChunkEpochs);
+        (int chunk, int row) = Math.DivRem(epoch - _start, ChunkEpochs);
         if (chunk == _loss.Count)
             AddChunk();
         using var noGrad = no_grad(); // the loss belongs to the step's graph; its value is all that is kept
@@ -44,29 +50,30 @@ internal sealed class TrainingHistory : IDisposable
         _weights?[chunk][row].copy_(_parameters.Values); // the linear model's buffer is [w0, w1, b]
     }
 
-    /// <summary>The 0-based index of the first NaN or infinite loss in epochs [from, to), or null.</summary>
+    /// <summary>The 0-based index of the first NaN or infinite loss in epochs [from, to) of those recorded here, or null.</summary>
     public int? FirstNonFinite(int from, int to)
     {
         using var scope = NewDisposeScope();
-        for (int start = from; start < to;)
+        for (int start = Math.Max(from, _start) - _start; start < to - _start;)
         {
             (int chunk, int row) = Math.DivRem(start, ChunkEpochs);
-            int count = Math.Min(to - start, ChunkEpochs - row);
+            int count = Math.Min(to - _start - start, ChunkEpochs - row);
             Tensor window = _loss[chunk].narrow(0, row, count);
             if (!window.isfinite().all().item<bool>())
-                return start + (int)window.isfinite().logical_not().nonzero()[0, 0].item<long>();
+                return _start + start + (int)window.isfinite().logical_not().nonzero()[0, 0].item<long>();
             start += count;
         }
         return null;
     }
 
-    /// <summary>The first <paramref name="epochs"/> records, on the host.</summary>
+    /// <summary>The first <paramref name="epochs"/> records (a resumed run's earlier ones included), on the host.</summary>
     public (double[] Loss, double[]? ValLoss, double[]? WeightError) ToHost(int epochs)
     {
         using var scope = NewDisposeScope();
-        double[] Host(Tensor records) => records.to(float64).cpu().data<double>().ToArray();
-        double[]? weightError = _weights is null ? null : Host(ExactRule.Distances(First(_weights, epochs))); // every epoch at once
-        return (Host(First(_loss, epochs)), _validation ? Host(First(_valLoss, epochs)) : null, weightError);
+        int recorded = epochs - _start;
+        double[] Host(double[] before, Tensor records) => [.. before, .. records.to(float64).cpu().data<double>().ToArray()];
+        double[]? weightError = _weights is null ? null : Host(_before.WeightError!, ExactRule.Distances(First(_weights, recorded))); // every epoch at once
+        return (Host(_before.Loss, First(_loss, recorded)), _validation ? Host(_before.ValLoss!, First(_valLoss, recorded)) : null, weightError);
     }
 
     public void Dispose()
@@ -90,7 +97,7 @@ internal sealed class TrainingHistory : IDisposable
     /// </summary>
     private void AddChunk()
     {
-        int size = Math.Min(ChunkEpochs, _epochs - _loss.Count * ChunkEpochs);
+        int size = Math.Max(0, Math.Min(ChunkEpochs, _epochs - _start - _loss.Count * ChunkEpochs));
         Tensor Make(params long[] shape) => empty(shape, dtype: _dtype, device: _device).DetachFromDisposeScope();
         _loss.Add(Make(size));
         if (_validation)

@@ -22,7 +22,7 @@ public sealed class FileFormatTests : IDisposable
         using JsonDocument json = JsonDocument.Parse(File.ReadAllText(path));
         JsonElement root = json.RootElement;
         Assert.Equal("addmlp-model", root.GetProperty("format").GetString());
-        Assert.Equal(1, root.GetProperty("version").GetInt32());
+        Assert.Equal(2, root.GetProperty("version").GetInt32());
         JsonElement arch = root.GetProperty("architecture");
         Assert.Equal(2, arch.GetProperty("inputs").GetInt32());
         Assert.Equal(0, arch.GetProperty("hidden").GetArrayLength());

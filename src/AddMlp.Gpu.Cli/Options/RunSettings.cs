@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace AddMlp.Gpu.Cli;
+
+/// <summary>
+/// The options that define a training run, each under its name in the model file: the training block's
+/// keys, architecture.hidden, architecture.activation and dtype. A config file gives them by those names
+/// (a model file is one); a resumed run keeps them. A file's values become the command line's words and
+/// are parsed by the same options, so they are checked and worded as the command line's are.
+/// </summary>
+internal sealed class RunSettings
+{
+    private readonly List<Setting> _settings = [];
+
+    /// <summary>One option, its key in the file, and how to read its value from a parse.</summary>
+    public sealed record Setting(string Key, Option Option, Func<ParseResult, object?> Value);
+
+    public IReadOnlyList<Setting> All => _settings;
+
+    public void Add<T>(string key, Option<T> option) => _settings.Add(new Setting(key, option, parse => parse.GetValue(option)));
+
+    /// <summary>
+    /// The command-line words a config file stands for. Its keys are a model file's (format, version,
+    /// architecture, dtype, training; state_dict and resume are passed over); a key addmlp does not know
+    /// is an error, so that a misspelt option is not silently dropped.
+    /// </summary>
+    public IReadOnlyList<string> Words(JsonElement document, string what)
+    {
+        UsageException Bad(string problem) => new($"{what}: {problem}");
+        if (document.ValueKind != JsonValueKind.Object)
+            throw Bad("expected a JSON object of options, e.g. {\"training\": {\"lr\": 0.01}}");
+        var words = new List<string>();
+        void Add(string key, JsonElement value)
+        {
+            Setting setting = _settings.Single(s => s.Key == key);
+            string? text = value.ValueKind switch
+            {
+                JsonValueKind.Null => null,
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                JsonValueKind.Array when key == "range" && value.GetArrayLength() == 2 => $"{value[0].GetRawText()}:{value[1].GetRawText()}",
+                JsonValueKind.Array when key == "architecture.hidden" && value.EnumerateArray().All(w => w.ValueKind == JsonValueKind.Number) =>
+                    value.GetArrayLength() == 0 ? null : string.Join(',', value.EnumerateArray().Select(w => w.GetRawText())),
+                _ => throw Bad($"{key} is {Describe(value)}, not a value --{setting.Option.Name.TrimStart('-')} takes"),
+            };
+            if (text is not null)
+                words.Add($"{setting.Option.Name}={text}"); // one word: a value such as "--help" stays a value
+        }
+
+        string format = document.TryGetProperty("format", out JsonElement f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : TrainConfigDocument.FormatName;
+        if (format is not (TrainConfigDocument.FormatName or ModelDocument.FormatName))
+            throw Bad($"format is '{format}', not '{TrainConfigDocument.FormatName}' or '{ModelDocument.FormatName}'");
+        foreach (JsonProperty field in document.EnumerateObject())
+        {
+            switch (field.Name)
+            {
+                case "format" or "version" or "state_dict" or "resume":
+                    break; // the format is checked above; weights and run state are not options
+                case "dtype":
+                    Add("dtype", field.Value);
+                    break;
+                case "architecture" when field.Value.ValueKind == JsonValueKind.Object:
+                    foreach (JsonProperty part in field.Value.EnumerateObject())
+                    {
+                        switch (part.Name)
+                        {
+                            case "hidden" or "activation":
+                                Add($"architecture.{part.Name}", part.Value);
+                                break;
+                            case "inputs" or "outputs":
+                                int expected = part.Name == "inputs" ? 2 : 1;
+                                if (part.Value.ValueKind != JsonValueKind.Number || !part.Value.TryGetInt32(out int n) || n != expected)
+                                    throw Bad($"architecture.{part.Name} is {part.Value.GetRawText()}; an adder has {expected}");
+                                break;
+                            default:
+                                throw Bad($"architecture.{part.Name} is not a setting addmlp knows (hidden, activation)");
+                        }
+                    }
+                    break;
+                case "training" when field.Value.ValueKind == JsonValueKind.Object:
+                    foreach (JsonProperty option in field.Value.EnumerateObject())
+                    {
+                        if (_settings.Any(s => s.Key == option.Name))
+                            Add(option.Name, option.Value);
+                        else if (!OutcomeKeys.Contains(option.Name)) // what a model file records about how its run went
+                            throw Bad($"training.{option.Name} is not an option addmlp knows ({string.Join(", ", _settings.Select(s => s.Key).Where(k => !k.Contains('.') && k != "dtype"))})");
+                    }
+                    break;
+                default:
+                    throw Bad($"{field.Name} is not a key of a config (architecture, dtype, training)");
+            }
+        }
+        return words;
+    }
+
+    /// <summary>The settings given on <paramref name="user"/>'s command line whose values differ from <paramref name="basis"/>'s.</summary>
+    public IEnumerable<Setting> Changed(ParseResult user, ParseResult basis) =>
+        _settings.Where(s => user.GetResult(s.Option) is { Implicit: false } && !SameValue(s.Value(user), s.Value(basis)));
+
+    /// <summary>The training block's fields that are not options: a model file's record of how its run went.</summary>
+    private static readonly HashSet<string> OutcomeKeys =
+        [.. Json.Options.TypeInfo<TrainingOutcome>().Properties.Select(p => p.Name)];
+
+    private static bool SameValue(object? a, object? b) =>
+        a is int[] x && b is int[] y ? x.SequenceEqual(y) : Equals(a, b);
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+        _ => value.GetRawText(),
+    };
+}

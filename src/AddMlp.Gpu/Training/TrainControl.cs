@@ -1,0 +1,29 @@
+namespace AddMlp.Gpu;
+
+/// <summary>
+/// How a call to <see cref="Trainer.Train(TrainOptions, TrainControl)"/> runs, none of which changes
+/// what the run computes: where progress goes, when to stop, when to hand out checkpoints, where to
+/// continue from.
+/// </summary>
+public sealed record TrainControl
+{
+    /// <summary>Hears of epoch 1, 1 + <see cref="ReportEvery"/>, 1 + 2 × <see cref="ReportEvery"/>, ...</summary>
+    public IProgress<EpochLoss>? Progress { get; init; }
+
+    public int ReportEvery { get; init; } = Trainer.DefaultReportEvery;
+
+    /// <summary>Stops the run after the current epoch (or minibatch): status Interrupted.</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Stops the run after the epoch (or minibatch) in which this much time has passed: status TimeLimit.</summary>
+    public TimeSpan? MaxTime { get; init; }
+
+    /// <summary>Every this many epochs, <see cref="OnCheckpoint"/> gets the run so far (status Checkpoint), resumable.</summary>
+    public int? CheckpointEvery { get; init; }
+
+    /// <summary>Called on the training thread; training waits for it (a checkpoint written here is complete when the next epoch starts).</summary>
+    public Action<TrainResult>? OnCheckpoint { get; init; }
+
+    /// <summary>Continue this run instead of starting one: the options must be the run's own, except <see cref="ResumePoint.MayChange"/>.</summary>
+    public ResumePoint? ResumeFrom { get; init; }
+}
