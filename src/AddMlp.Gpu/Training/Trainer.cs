@@ -87,6 +87,7 @@ public static class Trainer
         {
             var (losses, valLosses, weightErrors) = history.ToHost(epochsRun);
             var (step, buffers) = optimizer.Export();
+            using Tensor? generator = shuffle?.get_state();
             return new TrainResult
             {
                 Options = options with { WeightDecay = options.EffectiveWeightDecay, Threads = threads },
@@ -97,7 +98,7 @@ public static class Trainer
                 ValLosses = valLosses,
                 WeightErrors = weightErrors,
                 StateDict = AdderNet.StateDict(model),
-                State = new TrainingState { OptimizerStep = step, OptimizerBuffers = buffers, ShuffleGenerator = shuffle?.get_state().bytes.ToArray() },
+                State = new TrainingState { OptimizerStep = step, OptimizerBuffers = buffers, ShuffleGenerator = generator?.bytes.ToArray() },
                 ResumedAt = resume?.EpochsRun ?? 0,
                 Elapsed = clock.Elapsed,
                 FinishedUtc = DateTimeOffset.UtcNow,
