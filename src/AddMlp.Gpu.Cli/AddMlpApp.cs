@@ -1,12 +1,14 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace AddMlp.Gpu.Cli;
 
 /// <summary>addmlp's commands: parse, run one, turn every failure into one line on stderr and a documented exit code.</summary>
 public static class AddMlpApp
 {
-    public static RootCommand CreateRoot(CliContext context) =>
-        new("addmlp: train a small neural network to add two numbers, on a CUDA GPU or the CPU (TorchSharp).\n\nStart with: addmlp train, then addmlp predict 0.3 0.5. When something is wrong: addmlp info.")
+    public static RootCommand CreateRoot(CliContext context)
+    {
+        var root = new RootCommand("addmlp: train a small neural network to add two numbers, on a CUDA GPU or the CPU (TorchSharp).\n\nStart with: addmlp train, then addmlp predict 0.3 0.5. When something is wrong: addmlp info.")
         {
             TrainCommand.Create(context),
             PredictCommand.Create(context),
@@ -16,6 +18,15 @@ public static class AddMlpApp
             PlotCommand.Create(context),
             InfoCommand.Create(context),
         };
+        // Help answers to --help and -h: the DOS-style spellings (-?, /?, /h) are not what a Linux user
+        // types, and tab completion would offer them among the commands.
+        foreach (HelpOption help in root.Options.OfType<HelpOption>())
+        {
+            foreach (string alias in (string[])["-?", "/?", "/h"])
+                help.Aliases.Remove(alias);
+        }
+        return root;
+    }
 
     /// <summary>
     /// Whether the command line will use libtorch, judged from the words alone (before parsing):
@@ -38,6 +49,10 @@ public static class AddMlpApp
     /// </summary>
     public static ParserConfiguration Parsing { get; } = new() { ResponseFileTokenReplacer = null };
 
+    /// <summary>What may follow a command: its subcommands and its options, by every name they answer to.</summary>
+    private static IEnumerable<string> Words(Command command) =>
+        command.Subcommands.Select(c => c.Name).Concat(command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)));
+
     public static async Task<int> RunAsync(string[] args, CliContext context)
     {
         RootCommand root = CreateRoot(context);
@@ -51,8 +66,11 @@ public static class AddMlpApp
         {
             // One line: the most specific error (an unknown word explains "command not provided").
             var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            string command = parse.CommandResult.Command == root ? "addmlp" : $"addmlp {parse.CommandResult.Command.Name}";
-            context.Report($"{error.Message.TrimEnd('.')}. See '{command} --help'.");
+            Command current = parse.CommandResult.Command;
+            string command = current == root ? "addmlp" : $"addmlp {current.Name}";
+            string guess = parse.UnmatchedTokens.Count > 0 && Suggestions.Closest(parse.UnmatchedTokens[0], Words(current)) is string closest
+                ? $" Did you mean '{closest}'?" : "";
+            context.Report($"{error.Message.TrimEnd('.')}.{guess} See '{command} --help'.");
             return ExitCodes.BadInput;
         }
 
@@ -72,7 +90,7 @@ public static class AddMlpApp
             (int code, string message, string? fix) = Failures.Describe(e);
             context.Report(message);
             if (fix is not null)
-                context.Err.WriteLine($"  fix: {Failures.Printable(fix)}");
+                context.WriteErrLine($"  fix: {Failures.Printable(fix)}");
             return code;
         }
     }

@@ -1,9 +1,21 @@
 namespace AddMlp.Gpu.Cli;
 
 /// <summary>Where a command writes (results to Out, everything else to Err) and the user's interrupt.</summary>
-/// <param name="ErrIsTerminal">Whether Err is a terminal (then training shows a live progress bar).</param>
-public sealed record CliContext(TextWriter Out, TextWriter Err, CancellationToken Interrupt, bool ErrIsTerminal = false)
+/// <param name="Status">
+/// Where Err is a terminal: its bottom line, for a live progress bar; messages go through it so that
+/// they never land on the bar. Null where Err is a file or a pipe (then training prints the tutorial's lines).
+/// </param>
+public sealed record CliContext(TextWriter Out, TextWriter Err, CancellationToken Interrupt, StatusLine? Status = null)
 {
     /// <summary>One message line on Err, "addmlp: ..." (made printable: see <see cref="Failures.Printable"/>).</summary>
-    public void Report(string message) => Err.WriteLine($"addmlp: {Failures.Printable(message)}");
+    public void Report(string message) => WriteErrLine($"addmlp: {Failures.Printable(message)}");
+
+    /// <summary>A line on Err, above the progress bar if one shows.</summary>
+    public void WriteErrLine(string line)
+    {
+        if (Status is not null)
+            Status.WriteLine(line);
+        else
+            Err.WriteLine(line);
+    }
 }

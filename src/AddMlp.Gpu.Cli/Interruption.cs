@@ -11,10 +11,13 @@ public sealed class Interruption : IDisposable
     private readonly CancellationTokenSource _source = new();
     private readonly PosixSignalRegistration[] _registrations;
     private readonly TextWriter _err;
+    private readonly StatusLine? _status;
 
-    public Interruption(TextWriter err)
+    /// <param name="status">The progress bar's line, if any: the messages go above it, never onto it.</param>
+    public Interruption(TextWriter err, StatusLine? status = null)
     {
         _err = err;
+        _status = status;
         // SIGHUP (the terminal went away) too: like SIGTERM, a request to stop, not a reason to lose the run.
         _registrations =
         [
@@ -31,11 +34,20 @@ public sealed class Interruption : IDisposable
         context.Cancel = true; // we decide how to end, not the runtime
         if (_source.IsCancellationRequested)
         {
-            _err.WriteLine("addmlp: interrupted again: exiting now without saving");
+            Say("addmlp: interrupted again: exiting now without saving");
+            _status?.Clear();
             FastExit.Now(ExitCodes.Interrupted);
         }
-        _err.WriteLine("addmlp: interrupt received: finishing the current epoch and saving (interrupt again to quit without saving)");
+        Say("addmlp: interrupt received: finishing the current epoch and saving (interrupt again to quit without saving)");
         _source.Cancel();
+    }
+
+    private void Say(string line)
+    {
+        if (_status is not null)
+            _status.WriteLine(line);
+        else
+            _err.WriteLine(line);
     }
 
     public void Dispose()

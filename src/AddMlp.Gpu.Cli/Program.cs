@@ -12,8 +12,10 @@ if (AddMlpApp.NeedsLibTorch(args))
 // A full or broken stdout or stderr must not cost a run or crash a signal handler: see SafeWriter.
 SafeWriter output = StandardStreams.Writer(() => Console.Out);
 SafeWriter error = StandardStreams.Writer(() => Console.Error);
-using var interruption = new Interruption(error);
-int code = await AddMlpApp.RunAsync(args, new CliContext(output, error, interruption.Token, ErrIsTerminal: !Console.IsErrorRedirected));
+// On a terminal, the bottom line of stderr is held for the progress bar, and every message goes around it.
+StatusLine? status = Console.IsErrorRedirected ? null : new StatusLine(error, StandardStreams.ErrorWidth);
+using var interruption = new Interruption(error, status);
+int code = await AddMlpApp.RunAsync(args, new CliContext(output, error, interruption.Token, status));
 if (NativeRuntime.LoadStarted)
     FastExit.Now(code); // libtorch's teardown is slow and has nothing to do (all files are written and flushed), and unsafe while it is still loading
 output.Flush();

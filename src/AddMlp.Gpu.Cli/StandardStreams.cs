@@ -38,6 +38,22 @@ public static partial class StandardStreams
         }
     }
 
+    /// <summary>
+    /// The width in columns of the terminal stderr is on, asked each time (so a resized window is seen at
+    /// once); where it cannot be asked, $COLUMNS, else 80.
+    /// </summary>
+    public static unsafe int ErrorWidth()
+    {
+        const nuint TIOCGWINSZ = 0x5413; // Linux, x64 and arm64
+        ushort* size = stackalloc ushort[4]; // struct winsize: rows, columns, x pixels, y pixels
+        if (OperatingSystem.IsLinux() && IoctlWindowSize(2, TIOCGWINSZ, size) == 0 && size[1] > 0)
+            return size[1];
+        return int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns > 0 ? columns : 80;
+    }
+
+    [LibraryImport("libc", EntryPoint = "ioctl")]
+    private static unsafe partial int IoctlWindowSize(int fd, nuint request, ushort* size);
+
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 

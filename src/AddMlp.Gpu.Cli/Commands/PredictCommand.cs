@@ -7,7 +7,7 @@ public static class PredictCommand
 {
     public static Command Create(CliContext context)
     {
-        var numbers = new Argument<string[]>("numbers")
+        var numbers = new Argument<string[]>("A B") // usage and the argument list then say the same: [<A B>...], <A B>
         {
             Description = "Pairs of numbers to add: A B [A B ...]",
             Arity = ArgumentArity.ZeroOrMore,

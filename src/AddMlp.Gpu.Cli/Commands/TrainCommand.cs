@@ -25,10 +25,9 @@ public static class TrainCommand
         Option<int?> batchSize = SharedOptions.OptionalWhole("--batch-size", 1, int.MaxValue, "Shuffled minibatches of N samples (default: the full batch)");
         Option<Choice<DType>> dtype = SharedOptions.Choice("--dtype", d.DType, "Floating-point type of the data and the network");
         Option<double?> targetLoss = SharedOptions.OptionalFinite("--target-loss", Bounds.NonNegative, "Stop as soon as an epoch's loss is at or below X");
-        var valFraction = new Option<double>("--val-fraction")
+        var valFraction = new Option<double?>("--val-fraction")
         {
-            Description = "Hold out this fraction of the samples for validation (0.1 when given without a value; default off)",
-            DefaultValueFactory = _ => 0,
+            Description = "Hold out this fraction of the samples for validation (0.1 when given without a value; default: off)",
             HelpName = "F",
             Arity = ArgumentArity.ZeroOrOne,
             CustomParser = result =>
@@ -130,7 +129,7 @@ public static class TrainCommand
                 DType = Get(dtype).Value,
                 TargetLoss = Get(targetLoss),
                 // Given without a value, --val-fraction means 0.1 (the parser is not called for a missing value).
-                ValFraction = From(valFraction).GetResult(valFraction) is { Implicit: false, Tokens.Count: 0 } ? 0.1 : Get(valFraction),
+                ValFraction = From(valFraction).GetResult(valFraction) is { Implicit: false, Tokens.Count: 0 } ? 0.1 : Get(valFraction) ?? 0,
                 Threads = Get(threads),
             };
             if (options.ValFraction > 0 && options.ValidationSamples == 0)
@@ -196,7 +195,7 @@ public static class TrainCommand
         PathIdentity.CheckDistinct([.. paths]);
 
         // On a terminal a live bar replaces the tutorial's lines; redirected, the lines stay (logs, pipes, tests).
-        ProgressBar? bar = !display.Quiet && context.ErrIsTerminal ? new ProgressBar(context.Err, options.Epochs) : null;
+        ProgressBar? bar = !display.Quiet && context.Status is not null ? new ProgressBar(context.Status, options.Epochs) : null;
         IProgress<EpochLoss>? progress = display.Quiet ? null : bar ?? (IProgress<EpochLoss>)new EpochLogPrinter(context.Err);
         int reportEvery = bar is null ? display.LogEvery : ProgressBar.ReportEvery(options.Epochs, display.LogEvery);
         int lastCheckpoint = 0;

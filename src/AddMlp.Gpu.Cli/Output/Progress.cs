@@ -13,13 +13,15 @@ public sealed class EpochLogPrinter(TextWriter writer) : IProgress<EpochLoss>
 }
 
 /// <summary>
-/// A one-line live progress bar on a terminal's stderr — epoch, loss, epochs/s, time left — redrawn at
-/// most ten times a second, in place of the tutorial's scrolling lines. Used only when stderr is a
-/// terminal; <see cref="Finish"/> clears it so the summary starts on a clean line.
+/// A one-line live progress bar on a terminal's stderr — bar, epoch, loss, epochs/s, time left — redrawn
+/// in place at most ten times a second, in place of the tutorial's scrolling lines, and fitted to the
+/// terminal's width at every redraw (<see cref="Layout"/>). Used only when stderr is a terminal;
+/// <see cref="Finish"/> clears it so the summary starts on a clean line.
 /// </summary>
-public sealed class ProgressBar(TextWriter writer, int epochs) : IProgress<EpochLoss>
+public sealed class ProgressBar(StatusLine status, int epochs) : IProgress<EpochLoss>
 {
-    private const int Width = 28;
+    /// <summary>The bar's widest and narrowest inner width, in characters.</summary>
+    private const int WidestBar = 28, NarrowestBar = 10;
 
     /// <summary>How often the trainer should report to a bar: about 200 times a run (never less often than the log interval), so that it moves smoothly.</summary>
     public static int ReportEvery(int epochs, int logEvery) => Math.Max(1, Math.Min(logEvery, epochs / 200));
@@ -27,7 +29,6 @@ public sealed class ProgressBar(TextWriter writer, int epochs) : IProgress<Epoch
     private long _lastDraw = -1000;
     private int _firstEpoch = -1;
     private double _firstSeconds;
-    private bool _drawn;
 
     public void Report(EpochLoss value)
     {
@@ -39,21 +40,49 @@ public sealed class ProgressBar(TextWriter writer, int epochs) : IProgress<Epoch
             (_firstEpoch, _firstSeconds) = (value.Epoch, _clock.Elapsed.TotalSeconds);
         double seconds = _clock.Elapsed.TotalSeconds - _firstSeconds;
         double rate = seconds > 0 ? (value.Epoch - _firstEpoch) / seconds : 0; // from the first report: start-up is not training
-        string left = rate > 0 ? TimeSpan.FromSeconds((epochs - value.Epoch) / rate).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "--:--:--";
-        int filled = (int)((long)Width * value.Epoch / epochs);
-        string val = value.ValLoss is double v ? $"  val_loss {Numbers.Loss(v)}" : "";
-        writer.Write(string.Create(CultureInfo.InvariantCulture,
-            $"\r[{new string('#', filled)}{new string('-', Width - filled)}] epoch {value.Epoch}/{epochs}  loss {Numbers.Loss(value.Loss)}{val}  {rate:F0} epochs/s  {left} left\u001b[K"));
-        writer.Flush();
-        _drawn = true;
+        TimeSpan? left = rate > 0 ? TimeSpan.FromSeconds((epochs - value.Epoch) / rate) : null;
+        status.Show(Layout(value, epochs, rate, left, status.Width));
     }
 
     /// <summary>Erases the bar's line.</summary>
-    public void Finish()
+    public void Finish() => status.Clear();
+
+    /// <summary>
+    /// The bar for a terminal <paramref name="width"/> columns wide, at most width - 1 characters (a
+    /// line that reaches the last column wraps on some terminals). As the width shrinks, the bar narrows
+    /// first, then goes the rate, the validation loss, the time left, the bar, the loss; the epoch
+    /// counter stays (cut short only below its own length).
+    /// </summary>
+    public static string Layout(EpochLoss value, int epochs, double rate, TimeSpan? left, int width)
     {
-        if (!_drawn)
-            return;
-        writer.Write("\r\u001b[K");
-        writer.Flush();
+        int room = Math.Max(1, width - 1);
+        string counter = $"epoch {value.Epoch}/{epochs}";
+        string loss = $"loss {Numbers.Loss(value.Loss)}";
+        string? val = value.ValLoss is double v ? $"val_loss {Numbers.Loss(v)}" : null;
+        string speed = string.Create(CultureInfo.InvariantCulture, $"{rate:F0} epochs/s");
+        string eta = $"{(left is TimeSpan l ? l.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "--:--:--")} left";
+
+        string Bar(int inner)
+        {
+            int filled = (int)((long)inner * Math.Clamp(value.Epoch, 0, epochs) / Math.Max(1, epochs));
+            return $"[{new string('#', filled)}{new string('-', inner - filled)}]";
+        }
+        static string Join(params string?[] fields) => string.Join("  ", fields.Where(f => f is not null));
+
+        string Fields(bool withSpeed, bool withVal, bool withEta) =>
+            Join(counter, loss, withVal ? val : null, withSpeed ? speed : null, withEta ? eta : null);
+        foreach (var (withSpeed, withVal, withEta) in new[] { (true, true, true), (false, true, true), (false, false, true), (false, false, false) })
+        {
+            string rest = Fields(withSpeed, withVal, withEta);
+            int inner = Math.Min(WidestBar, room - rest.Length - 3); // "[" + bar + "] "
+            if (inner >= NarrowestBar)
+                return $"{Bar(inner)} {rest}";
+        }
+        foreach (string candidate in new[] { Join(counter, loss), counter })
+        {
+            if (candidate.Length <= room)
+                return candidate;
+        }
+        return counter[..room];
     }
 }

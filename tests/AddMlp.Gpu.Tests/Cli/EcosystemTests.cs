@@ -78,7 +78,7 @@ public sealed class EcosystemTests : IDisposable
         process.WaitForExit();
 
         Assert.Equal(0, process.ExitCode);
-        Assert.Matches(@"\r\[#*-*\] epoch \d+/3000  loss \d\.\d{3}e[-+]\d{2}  \d+ epochs/s  (\d\d:\d\d:\d\d|--:--:--) left", screen);
+        Assert.Matches(@"\r\u001b\[K\[#*-*\] epoch \d+/3000  loss \d\.\d{3}e[-+]\d{2}  \d+ epochs/s  (\d\d:\d\d:\d\d|--:--:--) left", screen);
         Assert.DoesNotContain("Epoch: 1     loss:", screen);
         Assert.Contains("final loss:", screen);
     }

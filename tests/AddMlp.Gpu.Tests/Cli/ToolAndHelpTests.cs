@@ -49,6 +49,9 @@ public sealed class ToolAndHelpTests
 
         Run("dotnet", ["pack", Repo.File("src", "AddMlp.Gpu.Cli", "AddMlp.Gpu.Cli.csproj"), "-c", "Release", "-p:TorchBackend=cpu", "-o", packages, "-nologo", "-v", "q"], Repo.Root);
         Assert.Equal(["addmlp.1.0.0.nupkg", "addmlp.linux-x64.1.0.0.nupkg"], Directory.GetFiles(packages).Select(Path.GetFileName).Order());
+        using (var tool = System.IO.Compression.ZipFile.OpenRead(Path.Combine(packages, "addmlp.1.0.0.nupkg")))
+        using (var readme = new StreamReader(tool.GetEntry("README.md")!.Open()))
+            Assert.Equal(File.ReadAllText(Repo.File("docs", "tool.md")), readme.ReadToEnd()); // the feed's page: docs/tool.md
         Run("dotnet", ["tool", "install", "addmlp", "--tool-path", tools, "--add-source", packages], dir.Path);
 
         string addmlp = Path.Combine(tools, "addmlp");
