@@ -56,7 +56,15 @@ public static class AddMlpApp
     public static async Task<int> RunAsync(string[] args, CliContext context)
     {
         RootCommand root = CreateRoot(context);
-        ParseResult parse = root.Parse(args, Parsing);
+        ParseResult parse;
+        try
+        {
+            parse = root.Parse(args, Parsing);
+        }
+        catch (Exception e) // an option's parser that failed: still one line, never a trace
+        {
+            return Fail(context, e);
+        }
         if (args.Length == 0)
         {
             context.Err.WriteLine("addmlp: no command given: try 'addmlp train', then 'addmlp predict 0.3 0.5'. See 'addmlp --help'.");
@@ -87,11 +95,17 @@ public static class AddMlpApp
         }
         catch (Exception e)
         {
-            (int code, string message, string? fix) = Failures.Describe(e);
-            context.Report(message);
-            if (fix is not null)
-                context.WriteErrLine($"  fix: {Failures.Printable(fix)}");
-            return code;
+            return Fail(context, e);
         }
+    }
+
+    /// <summary>Says what went wrong in one line (and a fix where there is one); returns the exit code.</summary>
+    private static int Fail(CliContext context, Exception e)
+    {
+        (int code, string message, string? fix) = Failures.Describe(e);
+        context.Report(message);
+        if (fix is not null)
+            context.WriteErrLine($"  fix: {Failures.Printable(fix)}");
+        return code;
     }
 }

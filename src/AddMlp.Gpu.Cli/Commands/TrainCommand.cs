@@ -32,6 +32,8 @@ public static class TrainCommand
             Arity = ArgumentArity.ZeroOrOne,
             CustomParser = result =>
             {
+                if (result.Tokens.Count == 0)
+                    return 0.1; // given without a value
                 string text = result.Tokens.Single().Value;
                 if (!FloatText.TryParseFinite(text, out double value) || !Bounds.Fraction.Contains(value))
                     result.AddError($"--val-fraction must be a finite number {Bounds.Fraction}, got '{text}'");
@@ -128,8 +130,7 @@ public static class TrainCommand
                 BatchSize = Get(batchSize),
                 DType = Get(dtype).Value,
                 TargetLoss = Get(targetLoss),
-                // Given without a value, --val-fraction means 0.1 (the parser is not called for a missing value).
-                ValFraction = From(valFraction).GetResult(valFraction) is { Implicit: false, Tokens.Count: 0 } ? 0.1 : Get(valFraction) ?? 0,
+                ValFraction = Get(valFraction) ?? 0,
                 Threads = Get(threads),
             };
             if (options.ValFraction > 0 && options.ValidationSamples == 0)
