@@ -48,14 +48,14 @@ public sealed class ProgressBar(StatusLine status, int epochs) : IProgress<Epoch
     public void Finish() => status.Clear();
 
     /// <summary>
-    /// The bar for a terminal <paramref name="width"/> columns wide, at most width - 1 characters (a
-    /// line that reaches the last column wraps on some terminals). As the width shrinks, the bar narrows
+    /// The bar for a terminal <paramref name="width"/> columns wide, in <see cref="StatusLine.Room"/>
+    /// characters. As the width shrinks, the bar narrows
     /// first, then goes the rate, the validation loss, the time left, the bar, the loss; the epoch
     /// counter stays (cut short only below its own length).
     /// </summary>
     public static string Layout(EpochLoss value, int epochs, double rate, TimeSpan? left, int width)
     {
-        int room = Math.Max(1, width - 1);
+        int room = StatusLine.Room(width);
         string counter = $"epoch {value.Epoch}/{epochs}";
         string loss = $"loss {Numbers.Loss(value.Loss)}";
         string? val = value.ValLoss is double v ? $"val_loss {Numbers.Loss(v)}" : null;

@@ -4,10 +4,17 @@ namespace AddMlp.Gpu.Cli;
 /// The bottom line of a terminal's stderr, held for a live status (the progress bar). A message printed
 /// while the status shows clears it first, gets a line of its own, and the status is drawn again under
 /// it: nothing is ever glued to the bar. Thread-safe: a signal handler prints through it while training
-/// draws. Never wider than the terminal less one column, so the terminal never wraps it.
+/// draws. Never wider than <see cref="Room"/>, so the terminal never wraps it.
 /// </summary>
 public sealed class StatusLine(TextWriter writer, Func<int> width)
 {
+    /// <summary>
+    /// Columns a status may use on a terminal <paramref name="width"/> wide: all but three, one because a
+    /// line that reaches the last column wraps on some terminals, two for the "^C" the terminal itself
+    /// echoes after it on Ctrl+C (which would otherwise wrap, and leave the bar above the message).
+    /// </summary>
+    public static int Room(int width) => Math.Max(1, width - 3);
+
     private const string ClearLine = "\r\u001b[K";
     private readonly Lock _lock = new();
     private string? _shown;
@@ -55,7 +62,7 @@ public sealed class StatusLine(TextWriter writer, Func<int> width)
 
     private string Fit(string text)
     {
-        int room = Math.Max(1, Width - 1);
+        int room = Room(Width);
         return text.Length <= room ? text : text[..room];
     }
 }
