@@ -19,7 +19,7 @@ internal enum FileKind
 internal readonly record struct FileStatus(ulong Device, ulong Inode, FileKind Kind, uint Mode, uint Owner, uint Group);
 
 /// <summary>
-/// stat(2) and chown(2), which .NET does not offer: a file's kind (a FIFO or a device is not a file to
+/// stat(2), chown(2) and fsync(2) of a folder, which .NET does not offer: a file's kind (a FIFO or a device is not a file to
 /// read or replace), its identity (device and inode, so that two spellings of one file are caught), and
 /// its owner (kept when a file is replaced). Linux x64 and arm64; elsewhere nothing is known (null).
 /// </summary>
@@ -77,6 +77,32 @@ internal static partial class FileFacts
         System.Runtime.InteropServices.Architecture.Arm64 => (16, 24),
         _ => null,
     };
+
+    /// <summary>
+    /// Makes the folder's entries durable (fsync on the folder): a rename is on disk only once its
+    /// folder is, so after a power cut the renamed file is there, not the one it replaced. Best effort:
+    /// where it cannot be done the file is still whole, under its old or its new content.
+    /// </summary>
+    public static void SyncDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        const int ReadOnly = 0; // O_RDONLY opens a folder too (O_DIRECTORY's value differs between x64 and arm64)
+        int fd = OpenNative(directory, ReadOnly);
+        if (fd < 0)
+            return;
+        _ = FsyncNative(fd);
+        _ = CloseNative(fd);
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int OpenNative(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync")]
+    private static partial int FsyncNative(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int CloseNative(int fd);
 
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int StatNative(string path, [Out] byte[] buffer);

@@ -38,11 +38,13 @@ internal sealed class OutputFiles : IDisposable
         }
     }
 
-    /// <summary>Renames every staged file over its target.</summary>
+    /// <summary>Renames every staged file over its target, and makes the renames durable.</summary>
     public void Commit()
     {
         foreach (var (temp, target) in _staged)
             File.Move(temp, target, overwrite: true);
+        foreach (string folder in _staged.Select(s => Path.GetDirectoryName(Path.GetFullPath(s.Temp))!).Distinct())
+            FileFacts.SyncDirectory(folder);
         _staged.Clear();
     }
 
