@@ -31,6 +31,7 @@ public sealed class ToolAndHelpTests
     [InlineData("train --dev", "--device")]
     [InlineData("train --optimizer ", "adam\nadamw\nsgd")]
     [InlineData("pl", "plot")]
+    [InlineData("", "--help\n--version\n-h\nbench\neval\nexport\ninfo\nplot\npredict\ntrain")] // no -?, /?, /h
     public void Tab_completion_answers_through_the_suggest_directive(string line, string expected)
     {
         using var dir = new TempDir();
@@ -38,6 +39,22 @@ public sealed class ToolAndHelpTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(expected, result.StdOut.Trim().ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
+    [InlineData("trian", "Unrecognized command or argument 'trian'. Did you mean 'train'? See 'addmlp --help'.")]
+    [InlineData("pridict 1 2", "Did you mean 'predict'?")]
+    [InlineData("train --epoch 5", "Unrecognized command or argument '--epoch'. Did you mean '--epochs'? See 'addmlp train --help'.")]
+    [InlineData("xyzzy", "Unrecognized command or argument 'xyzzy'. See 'addmlp --help'.")]
+    public void A_mistyped_command_or_option_gets_a_suggestion_when_one_is_close(string commandLine, string message)
+    {
+        using var dir = new TempDir();
+        CliResult result = Cli.Run(dir.Path, commandLine.Split(' '));
+
+        Assert.Equal(2, result.ExitCode);
+        Assertions.OneLineError(result);
+        Assert.Contains(message, result.StdErr);
+        Assert.Empty(dir.Files());
     }
 
     [Fact]
