@@ -22,6 +22,7 @@ public static class TrainCommand
         Option<Choice<Optimizer>> optimizer = SharedOptions.Choice("--optimizer", d.Optimizer, "Optimizer");
         Option<double> momentum = SharedOptions.Finite("--momentum", d.Momentum, Bounds.Fraction, "Momentum (sgd only)", "M");
         Option<double?> weightDecay = SharedOptions.OptionalFinite("--weight-decay", Bounds.NonNegative, "Weight decay (default: 0; 0.01 for adamw, as in PyTorch)", "WD");
+        Option<double?> clipGradNorm = SharedOptions.OptionalFinite("--clip-grad-norm", Bounds.Positive, "Before each step, scale the gradients so that their total 2-norm is at most MAX (torch.nn.utils.clip_grad_norm_)", "MAX");
         Option<int?> batchSize = SharedOptions.OptionalWhole("--batch-size", 1, int.MaxValue, "Shuffled minibatches of N samples (default: the full batch)");
         Option<Choice<DType>> dtype = SharedOptions.Choice("--dtype", d.DType, "Floating-point type of the data and the network");
         Option<double?> targetLoss = SharedOptions.OptionalFinite("--target-loss", Bounds.NonNegative, "Stop as soon as an epoch's loss is at or below X");
@@ -57,7 +58,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the network to add two numbers; writes the model and the loss curve.\n\nExample: addmlp train --hidden 16,16 --epochs 2000 --lr 0.01 --plot loss.png")
         {
             device, lr, epochs, seed, samples, range, noise, hidden, activation, optimizer, momentum, weightDecay,
-            batchSize, dtype, targetLoss, valFraction, threads, logEvery, model, lossCurve, plot, json, quiet,
+            clipGradNorm, batchSize, dtype, targetLoss, valFraction, threads, logEvery, model, lossCurve, plot, json, quiet,
             resume, config, printConfig, checkpointEvery, maxTime,
         };
 
@@ -73,6 +74,7 @@ public static class TrainCommand
         settings.Add("optimizer", optimizer);
         settings.Add("momentum", momentum);
         settings.Add("weight_decay", weightDecay);
+        settings.Add("clip_grad_norm", clipGradNorm);
         settings.Add("batch_size", batchSize);
         settings.Add("target_loss", targetLoss);
         settings.Add("val_fraction", valFraction);
@@ -127,6 +129,7 @@ public static class TrainCommand
                 Optimizer = chosen,
                 Momentum = Get(momentum),
                 WeightDecay = Get(weightDecay),
+                ClipGradNorm = Get(clipGradNorm),
                 BatchSize = Get(batchSize),
                 DType = Get(dtype).Value,
                 TargetLoss = Get(targetLoss),

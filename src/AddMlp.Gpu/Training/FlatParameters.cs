@@ -17,10 +17,11 @@ namespace AddMlp.Gpu;
 /// </remarks>
 internal sealed class FlatParameters : IDisposable
 {
-    private FlatParameters(Tensor values, Tensor grad)
+    private FlatParameters(Tensor values, Tensor grad, IReadOnlyList<(long Offset, long Length)> spans)
     {
         Values = values;
         Grad = grad;
+        Spans = spans;
     }
 
     /// <summary>Every parameter, in state_dict order, end to end.</summary>
@@ -28,6 +29,9 @@ internal sealed class FlatParameters : IDisposable
 
     /// <summary>Every parameter's gradient, laid out as <see cref="Values"/>.</summary>
     public Tensor Grad { get; }
+
+    /// <summary>Where each parameter sits in the buffers, in state_dict order.</summary>
+    public IReadOnlyList<(long Offset, long Length)> Spans { get; }
 
     /// <summary>
     /// Rebinds each Linear layer's weight and bias to views into new flat buffers (on the model's device
@@ -42,9 +46,11 @@ internal sealed class FlatParameters : IDisposable
         Tensor values = zeros(total, dtype: current[0].dtype, device: current[0].device).DetachFromDisposeScope();
         Tensor grad = zeros_like(values).DetachFromDisposeScope();
         long offset = 0;
+        var spans = new List<(long, long)>();
         Parameter Next(Parameter p)
         {
             long n = p.numel();
+            spans.Add((offset, n));
             using (no_grad())
                 values.narrow(0, offset, n).copy_(p.detach().reshape(-1));
             var view = new Parameter(values.narrow(0, offset, n).view(p.shape), requires_grad: true)
@@ -65,7 +71,7 @@ internal sealed class FlatParameters : IDisposable
         }
         if (offset != total)
             throw new InvalidOperationException("the network has parameters outside its Linear layers");
-        return new FlatParameters(values, grad);
+        return new FlatParameters(values, grad, spans);
     }
 
     /// <summary>

@@ -15,6 +15,7 @@ internal sealed class StepOptimizer : IDisposable
     private readonly FlatParameters _p;
     private readonly Optimizer _kind;
     private readonly double _lr, _weightDecay, _momentum;
+    private readonly Scalar? _clipGradNorm;
     private readonly Tensor? _expAvg, _expAvgSq, _denom; // adam, adamw
     private readonly Tensor? _wide;                      // adam, adamw on float32: exp_avg_sq in float64, for its square root (see Step)
     // The constant factors as native scalars made once: a double passed where TorchSharp takes a Scalar
@@ -36,6 +37,7 @@ internal sealed class StepOptimizer : IDisposable
         (_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps) = (Beta1, 1 - Beta1, Beta2, 1 - Beta2, Eps);
         (_negLr, _momentumFactor) = (-_lr, _momentum);
         _decay = _kind == Optimizer.AdamW ? 1 - _lr * _weightDecay : _weightDecay;
+        _clipGradNorm = options.ClipGradNorm is double max ? max : null;
         if (_kind is Optimizer.Adam or Optimizer.AdamW)
         {
             _expAvg = zeros_like(parameters.Values);
@@ -51,6 +53,8 @@ internal sealed class StepOptimizer : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         _step++;
+        if (_clipGradNorm is not null)
+            ClipGradNorm(_clipGradNorm);
         Tensor param = _p.Values, grad = _p.Grad;
         if (_kind == Optimizer.Sgd)
         {
@@ -89,6 +93,20 @@ internal sealed class StepOptimizer : IDisposable
         _denom.div_(correction2Sqrt).add_(_eps);
         param.addcdiv_(_expAvg, _denom, value: stepSize);
     }
+
+    /// <summary>
+    /// torch.nn.utils.clip_grad_norm_ (2-norm), its formulas in its order: each parameter's gradient norm,
+    /// the norm of those, max / (total + 1e-6) clamped to at most 1, every gradient times that. Unlike
+    /// it, nothing is read back to the host: the step does not wait for the device.
+    /// </summary>
+    private void ClipGradNorm(Scalar max)
+    {
+        Tensor total = stack(_p.Spans.Select(s => _p.Grad.narrow(0, s.Offset, s.Length).norm(2.0f)).ToArray()).norm(2.0f);
+        Tensor coefficient = total.add(ClipEps).reciprocal_().mul_(max).clamp_max_(ClipMaxCoefficient);
+        _p.Grad.mul_(coefficient);
+    }
+
+    private static readonly Scalar ClipEps = 1e-6, ClipMaxCoefficient = 1.0;
 
     /// <summary>Steps taken, and the buffers by torch.optim's names, on the host: what a resumed run needs (<see cref="TrainingState"/>).</summary>
     public (long Step, Dictionary<string, double[]> Buffers) Export()
@@ -181,5 +199,6 @@ internal sealed class StepOptimizer : IDisposable
         _momentumBuffer?.Dispose();
         foreach (Scalar s in (Scalar[])[_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negLr, _decay, _momentumFactor])
             s.Dispose();
+        _clipGradNorm?.Dispose();
     }
 }

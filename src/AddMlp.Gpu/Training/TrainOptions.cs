@@ -40,6 +40,9 @@ public sealed record TrainOptions
     /// <summary>Weight decay; null takes the optimizer's PyTorch default (<see cref="EffectiveWeightDecay"/>).</summary>
     public double? WeightDecay { get; init; }
 
+    /// <summary>Before each step, scale the gradients so that their total 2-norm is at most this (torch.nn.utils.clip_grad_norm_); null: no clipping.</summary>
+    public double? ClipGradNorm { get; init; }
+
     /// <summary>Minibatch size; null trains on the full batch each epoch.</summary>
     public int? BatchSize { get; init; }
 

@@ -127,6 +127,25 @@ public sealed class ResumeAndConfigTests : IDisposable
     }
 
     [Fact]
+    public void Gradient_clipping_is_recorded_replayed_from_the_file_and_kept_on_resume()
+    {
+        Train("--clip-grad-norm", "0.05", "--range", "-10:10", "--epochs", "40", "--model", "clipped.json");
+        Train("--range", "-10:10", "--epochs", "40", "--model", "free.json");
+
+        Assert.Equal(0.05, Training("clipped.json").GetProperty("clip_grad_norm").GetDouble());
+        Assert.Equal(JsonValueKind.Null, Training("free.json").GetProperty("clip_grad_norm").ValueKind);
+        Assert.NotEqual(File.ReadAllText(_dir.File("clipped.json")).Split("\"training\"")[0], File.ReadAllText(_dir.File("free.json")).Split("\"training\"")[0]); // it changed the weights
+        Train("--config", "clipped.json", "--model", "replayed.json");
+        AssertSameWeights("clipped.json", "replayed.json");
+        CliResult changed = Cli.Run(_dir.Path, "train", "--resume", "clipped.json", "--epochs", "50", "--clip-grad-norm", "1");
+        Assert.Equal(2, changed.ExitCode);
+        Assert.Contains("--clip-grad-norm would change it", changed.StdErr);
+        CliResult zero = Cli.Run(_dir.Path, "train", "--clip-grad-norm", "0");
+        Assert.Equal(2, zero.ExitCode);
+        Assert.Contains("--clip-grad-norm must be a finite number above 0", zero.StdErr);
+    }
+
+    [Fact]
     public void Print_config_prints_the_resolved_options_writes_nothing_and_its_output_is_a_config_for_the_same_run()
     {
         File.WriteAllText(_dir.File("base.json"), """{ "training": { "lr": 0.05, "epochs": 40 }, "architecture": { "hidden": [4] } }""");

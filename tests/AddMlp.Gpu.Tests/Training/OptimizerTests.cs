@@ -60,4 +60,40 @@ public sealed class OptimizerTests
         }
         Assert.NotEqual(AdderNet.StateDict(AdderNet.Create(options.Architecture))["0.weight"].Values, actual["0.weight"].Values);
     }
+
+    /// <summary>Clipping takes torch.nn.utils.clip_grad_norm_'s formulas in its order: the same bits as TorchSharp's (libtorch's) own.</summary>
+    [Theory]
+    [InlineData("sgd", 0.9, 0.05)]
+    [InlineData("sgd", 0.0, 0.2)]
+    [InlineData("sgd", 0.9, 1000.0)] // never reached: nothing changes
+    public void Gradient_clipping_matches_torch_clip_grad_norm(string kind, double momentum, double maxNorm)
+    {
+        var options = new TrainOptions { Optimizer = Parse<Optimizer>(kind), LearningRate = 0.05, Momentum = momentum, ClipGradNorm = maxNorm, Architecture = new Architecture(2, [4], Activation.Tanh, 1) };
+        manual_seed(3);
+        var (x, y) = AdditionData.Create(64, new InputRange(-10, 10));
+
+        manual_seed(5);
+        using Sequential reference = AdderNet.Create(options.Architecture);
+        using optim.Optimizer torchOptimizer = new SGD(reference.parameters(), 0.05, momentum);
+        manual_seed(5);
+        using Sequential flat = AdderNet.Create(options.Architecture);
+        using FlatParameters parameters = FlatParameters.Bind(flat);
+        using var optimizer = new StepOptimizer(parameters, options);
+
+        var clipped = new List<bool>();
+        for (int step = 0; step < 25; step++)
+        {
+            using var scope = NewDisposeScope();
+            torchOptimizer.zero_grad();
+            nn.functional.mse_loss(reference.forward(x), y).backward();
+            clipped.Add(nn.utils.clip_grad_norm_(reference.parameters(), maxNorm) > maxNorm);
+            torchOptimizer.step();
+            Trainer.Step(flat, parameters, optimizer, x, y);
+        }
+
+        Dictionary<string, TensorData> expected = AdderNet.StateDict(reference), actual = AdderNet.StateDict(flat);
+        foreach (string name in expected.Keys)
+            Assert.Equal(expected[name].Values, actual[name].Values);
+        Assert.Equal(maxNorm < 1000, clipped.Any(c => c)); // the small limits did clip
+    }
 }
