@@ -41,6 +41,7 @@ public static class TrainCommand
                 return value;
             },
         };
+        Option<int?> earlyStop = SharedOptions.OptionalWhole("--early-stop", 1, int.MaxValue, "Stop when val_loss has not improved for N epochs, keeping the best epoch's weights (needs --val-fraction)");
         Option<int?> threads = SharedOptions.OptionalWhole("--threads", 1, 1024, "CPU threads for libtorch (default: 1 below a million elements per op, else one per core)");
         Option<int> logEvery = SharedOptions.AtLeast("--log-every", Trainer.DefaultReportEvery, 1, "Print the loss every N epochs (epoch 1, 1+N, ...)");
         Option<string> model = SharedOptions.ModelPath("Where to write the model (JSON)");
@@ -58,7 +59,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the network to add two numbers; writes the model and the loss curve.\n\nExample: addmlp train --hidden 16,16 --epochs 2000 --lr 0.01 --plot loss.png")
         {
             device, lr, epochs, seed, samples, range, noise, hidden, activation, optimizer, momentum, weightDecay,
-            clipGradNorm, batchSize, dtype, targetLoss, valFraction, threads, logEvery, model, lossCurve, plot, json, quiet,
+            clipGradNorm, batchSize, dtype, targetLoss, valFraction, earlyStop, threads, logEvery, model, lossCurve, plot, json, quiet,
             resume, config, printConfig, checkpointEvery, maxTime,
         };
 
@@ -78,6 +79,7 @@ public static class TrainCommand
         settings.Add("batch_size", batchSize);
         settings.Add("target_loss", targetLoss);
         settings.Add("val_fraction", valFraction);
+        settings.Add("early_stop", earlyStop);
         settings.Add("threads", threads);
         settings.Add("architecture.hidden", hidden);
         settings.Add("architecture.activation", activation);
@@ -134,8 +136,11 @@ public static class TrainCommand
                 DType = Get(dtype).Value,
                 TargetLoss = Get(targetLoss),
                 ValFraction = Get(valFraction) ?? 0,
+                EarlyStop = Get(earlyStop),
                 Threads = Get(threads),
             };
+            if (options.EarlyStop is not null && options.ValFraction == 0)
+                throw new UsageException("--early-stop watches the validation loss: give --val-fraction too, e.g. --val-fraction 0.1 --early-stop 20");
             if (options.ValFraction > 0 && options.ValidationSamples == 0)
                 throw new UsageException($"--val-fraction {options.ValFraction.ToString(CultureInfo.InvariantCulture)} of {options.Samples} samples holds out none: use more --samples or a larger fraction");
             if (point is not null && options.Epochs <= point.EpochsRun)

@@ -17,6 +17,8 @@ public sealed record ResumeRecord
     public required string Loss { get; init; }
     public string? ValLoss { get; init; }
     public string? WeightError { get; init; }
+    /// <summary>With early stopping: the best epoch's weights, state_dict order (the epoch is val_loss's first minimum).</summary>
+    public string? BestWeights { get; init; }
 
     public static ResumeRecord From(TrainResult result)
     {
@@ -29,6 +31,7 @@ public sealed record ResumeRecord
             Loss = Encode(result.Losses, dtype),
             ValLoss = result.ValLosses is { } val ? Encode(val, dtype) : null,
             WeightError = result.WeightErrors is { } err ? Encode(err, dtype) : null,
+            BestWeights = result.State.BestWeights is { } best ? Encode(best, dtype) : null,
         };
     }
 

@@ -25,6 +25,8 @@ public sealed record TrainingOutcome
     public double? FinalValLoss { get; init; }
     /// <summary>Linear model: distance of the final (w, b) to the exact rule ([1, 1], 0).</summary>
     public double? WeightError { get; init; }
+    /// <summary>With early stopping: the 1-based epoch whose weights the file holds (the best validation loss).</summary>
+    public int? BestEpoch { get; init; }
     public required double ElapsedMs { get; init; }
     public required string Torchsharp { get; init; }
     public required string Backend { get; init; }
@@ -39,6 +41,7 @@ public sealed record TrainingOutcome
         FinalLoss = result.FinalLoss,
         FinalValLoss = result.ValLosses is { Length: > 0 } val ? val[^1] : null,
         WeightError = result.WeightErrors is { Length: > 0 } err ? err[^1] : null,
+        BestEpoch = result.BestEpoch,
         ElapsedMs = Math.Round(result.Elapsed.TotalMilliseconds, 3),
         Torchsharp = NativeRuntime.TorchSharpVersion,
         Backend = NativeRuntime.Backend,

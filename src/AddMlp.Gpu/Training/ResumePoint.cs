@@ -12,6 +12,8 @@ public sealed record ResumePoint
     /// <summary>The run's options, as it recorded them (defaults resolved).</summary>
     public required TrainOptions Options { get; init; }
     public required int EpochsRun { get; init; }
+    /// <summary>How the run stopped; one that stopped early (<see cref="TrainStatus.EarlyStopped"/>) has nothing to continue.</summary>
+    public TrainStatus Status { get; init; }
     public required Dictionary<string, TensorData> StateDict { get; init; }
     public required double[] Losses { get; init; }
     public double[]? ValLosses { get; init; }
@@ -38,6 +40,7 @@ public sealed record ResumePoint
     {
         Options = result.Options,
         EpochsRun = result.EpochsRun,
+        Status = result.Status,
         StateDict = result.StateDict,
         Losses = result.Losses,
         ValLosses = result.ValLosses,
@@ -59,6 +62,8 @@ public sealed record ResumePoint
         }
         TrainOptions options = model.Training.Options;
         ResumeRecord resume = model.Resume;
+        if (model.Training.Outcome.Status == TrainStatus.EarlyStopped)
+            throw new ModelFileException(AddMlpFile.Model, FileProblem.NotResumable, path, $"model file '{path}' holds a run that stopped early, at its best epoch: there is nothing to continue");
         int epochs = model.Training.Outcome.EpochsRun;
         long parameters = model.Architecture.ParameterCount;
         if (epochs < 1)
@@ -113,15 +118,26 @@ public sealed record ResumePoint
                 throw Invalid($"shuffle_generator {problem}");
         }
 
+        double[]? bestWeights = null;
+        if (resume.BestWeights is null != options.EarlyStop is null)
+            throw Invalid(options.EarlyStop is null ? "best_weights is there, but the run has no early stopping" : "best_weights is missing");
+        if (resume.BestWeights is { } best)
+        {
+            bestWeights = ResumeRecord.Decode(best, model.Dtype) ?? throw Invalid($"best_weights is not base64 of {EnumNames<DType>.Of(model.Dtype)} values");
+            if (bestWeights.LongLength != parameters)
+                throw Invalid($"best_weights has {bestWeights.Length} values; the network has {parameters} parameters");
+        }
+
         return new ResumePoint
         {
             Options = options,
             EpochsRun = epochs,
+            Status = model.Training.Outcome.Status,
             StateDict = model.StateDict,
             Losses = losses,
             ValLosses = valLosses,
             WeightErrors = weightErrors,
-            State = new TrainingState { OptimizerStep = resume.OptimizerStep, OptimizerBuffers = optimizerBuffers, ShuffleGenerator = shuffle },
+            State = new TrainingState { OptimizerStep = resume.OptimizerStep, OptimizerBuffers = optimizerBuffers, ShuffleGenerator = shuffle, BestWeights = bestWeights },
         };
     }
 

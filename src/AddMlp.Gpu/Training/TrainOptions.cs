@@ -53,6 +53,12 @@ public sealed record TrainOptions
     /// <summary>Stop as soon as an epoch's loss is at or below this.</summary>
     public double? TargetLoss { get; init; }
 
+    /// <summary>
+    /// Early stopping: end the run when the validation loss has not improved (strictly) for this many
+    /// epochs, and keep the weights of its best epoch (needs <see cref="ValFraction"/>); null: off.
+    /// </summary>
+    public int? EarlyStop { get; init; }
+
     /// <summary>Fraction of the samples held out for validation (0: none).</summary>
     public double ValFraction { get; init; }
 

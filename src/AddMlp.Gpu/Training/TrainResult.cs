@@ -17,6 +17,8 @@ public sealed record TrainResult
     public required Dictionary<string, TensorData> StateDict { get; init; }
     /// <summary>The optimizer's and the shuffling generator's state after the last epoch run: with the above, enough to continue the run exactly (<see cref="ResumePoint"/>).</summary>
     public required TrainingState State { get; init; }
+    /// <summary>With <see cref="TrainOptions.EarlyStop"/>: the 1-based epoch whose weights these are (the best validation loss so far); else null.</summary>
+    public int? BestEpoch { get; init; }
     /// <summary>The epochs a resumed run had run before this call (<see cref="TrainControl.ResumeFrom"/>); 0 for a new run.</summary>
     public int ResumedAt { get; init; }
     /// <summary>This call's time: a resumed run's earlier calls are not counted.</summary>
@@ -40,6 +42,9 @@ public enum TrainStatus
 
     /// <summary>Stopped when <see cref="TrainControl.MaxTime"/> was up; the last full epoch is kept.</summary>
     TimeLimit,
+
+    /// <summary>The validation loss stopped improving (<see cref="TrainOptions.EarlyStop"/>); the best epoch's weights are kept.</summary>
+    EarlyStopped,
 
     /// <summary>A snapshot taken while the run went on (<see cref="TrainControl.CheckpointEvery"/>): the file of a run that is still going, or was killed.</summary>
     Checkpoint,

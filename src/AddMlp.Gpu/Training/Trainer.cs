@@ -50,6 +50,10 @@ public static class Trainer
         ResumePoint? resume = control.ResumeFrom;
         if (resume is not null && !ResumePoint.SameRun(resume.Options, options))
             throw new ArgumentException("a resumed run keeps its options, except " + string.Join(", ", ResumePoint.MayChange), nameof(options));
+        if (options.EarlyStop is not null && options.ValidationSamples == 0)
+            throw new ArgumentException("early stopping watches the validation loss: give ValFraction too", nameof(options));
+        if (resume?.Status == TrainStatus.EarlyStopped)
+            throw new ArgumentException("the run stopped early, at its best epoch: there is nothing to continue", nameof(control));
         if (resume is not null && resume.EpochsRun >= options.Epochs)
             throw new ArgumentException($"the run has already run {resume.EpochsRun} epochs; Epochs ({options.Epochs}) is the total and must be more", nameof(options));
         NativeRuntime.EnsureLoaded();
@@ -82,6 +86,7 @@ public static class Trainer
         if (resume is not null)
             Restore(resume, options.Architecture, parameters, optimizer, shuffle);
         using Minibatches? minibatch = options.BatchSize is int size ? new Minibatches(size, shuffle!, parameters) : null;
+        using var best = options.EarlyStop is int patience ? new BestEpoch(patience, parameters, resume) : null;
 
         TrainResult Result(int epochsRun, TrainStatus status)
         {
@@ -98,7 +103,8 @@ public static class Trainer
                 ValLosses = valLosses,
                 WeightErrors = weightErrors,
                 StateDict = AdderNet.StateDict(model),
-                State = new TrainingState { OptimizerStep = step, OptimizerBuffers = buffers, ShuffleGenerator = generator?.bytes.ToArray() },
+                State = new TrainingState { OptimizerStep = step, OptimizerBuffers = buffers, ShuffleGenerator = generator?.bytes.ToArray(), BestWeights = best?.Weights() },
+                BestEpoch = best?.Epoch,
                 ResumedAt = resume?.EpochsRun ?? 0,
                 Elapsed = clock.Elapsed,
                 FinishedUtc = DateTimeOffset.UtcNow,
@@ -150,6 +156,12 @@ public static class Trainer
             if (options.TargetLoss is double goal && loss.ToDouble() <= goal)
             {
                 status = TrainStatus.TargetReached;
+                break;
+            }
+            // Early stopping, too, asks the host to read every epoch's validation loss.
+            if (best is not null && best.StopAfter(epoch, valLoss!.ToDouble()))
+            {
+                status = TrainStatus.EarlyStopped;
                 break;
             }
             if (checkpoint)
@@ -254,6 +266,68 @@ internal sealed class Minibatches(int batch, Generator shuffle, FlatParameters p
     }
 
     public void Dispose() => _epochStart.Dispose();
+}
+
+/// <summary>
+/// Early stopping as PyTorch Lightning's EarlyStopping(monitor="val_loss", mode="min", min_delta=0) does
+/// it: an epoch improves when its validation loss is strictly below the best so far; after
+/// <c>patience</c> epochs without one the run stops, and the best epoch's weights are put back.
+/// </summary>
+internal sealed class BestEpoch : IDisposable
+{
+    private readonly int _patience;
+    private readonly FlatParameters _parameters;
+    private readonly Tensor _weights;
+    private double _loss = double.PositiveInfinity;
+    private int _epoch = -1; // 0-based
+
+    public BestEpoch(int patience, FlatParameters parameters, ResumePoint? resume)
+    {
+        (_patience, _parameters) = (patience, parameters);
+        _weights = parameters.Values.detach().clone().DetachFromDisposeScope();
+        if (resume is null)
+            return;
+        // Where a resumed run stood: the best epoch is its validation history's first minimum, whose
+        // weights the resume point keeps.
+        double[] history = resume.ValLosses ?? throw new ArgumentException("early stopping needs the run's validation history");
+        for (int epoch = 0; epoch < history.Length; epoch++)
+        {
+            if (history[epoch] < _loss)
+                (_loss, _epoch) = (history[epoch], epoch);
+        }
+        double[] weights = resume.State.BestWeights ?? throw new ArgumentException("a resumed run with early stopping needs its best weights");
+        using var scope = NewDisposeScope();
+        using (no_grad())
+            _weights.copy_(tensor(weights, dtype: float64).to(_weights.dtype).to(_weights.device));
+    }
+
+    /// <summary>The 1-based epoch whose weights are kept, or null before the first.</summary>
+    public int? Epoch => _epoch < 0 ? null : _epoch + 1;
+
+    /// <summary>The kept weights on the host, state_dict order.</summary>
+    public double[] Weights()
+    {
+        using var scope = NewDisposeScope();
+        return _weights.to(float64).cpu().data<double>().ToArray();
+    }
+
+    /// <summary>Takes in an epoch's validation loss; true when the run should stop (and then the best weights are back in place).</summary>
+    public bool StopAfter(int epoch, double validationLoss)
+    {
+        using var noGrad = no_grad();
+        if (validationLoss < _loss)
+        {
+            (_loss, _epoch) = (validationLoss, epoch);
+            _weights.copy_(_parameters.Values);
+            return false;
+        }
+        if (epoch - _epoch < _patience)
+            return false;
+        _parameters.Values.copy_(_weights);
+        return true;
+    }
+
+    public void Dispose() => _weights.Dispose();
 }
 
 /// <summary>

@@ -17,4 +17,7 @@ public sealed record TrainingState
 
     /// <summary>The minibatch shuffling generator's state, as libtorch's CPU generator gives it; null on the full batch.</summary>
     public byte[]? ShuffleGenerator { get; init; }
+
+    /// <summary>With early stopping: the weights of the best epoch so far (state_dict order, flat); the epoch itself is the validation history's minimum.</summary>
+    public double[]? BestWeights { get; init; }
 }

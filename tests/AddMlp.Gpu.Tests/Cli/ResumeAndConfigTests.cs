@@ -146,6 +146,26 @@ public sealed class ResumeAndConfigTests : IDisposable
     }
 
     [Fact]
+    public void Early_stopping_needs_a_validation_split_records_its_best_epoch_and_is_final()
+    {
+        CliResult alone = Cli.Run(_dir.Path, "train", "--early-stop", "5");
+        Assert.Equal(2, alone.ExitCode);
+        Assert.Contains("--early-stop watches the validation loss: give --val-fraction too", alone.StdErr);
+
+        CliResult run = Cli.Run(_dir.Path, "train", "--epochs", "3000", "--noise", "0.3", "--val-fraction", "0.2", "--early-stop", "10");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        JsonElement training = Training("addmlp-model.json");
+        Assert.Equal("early_stopped", training.GetProperty("status").GetString());
+        int best = training.GetProperty("best_epoch").GetInt32();
+        Assert.Equal(best + 10, training.GetProperty("epochs_run").GetInt32());
+        Assert.Contains($"val_loss stopped improving; the weights are epoch {best}'s, its best", run.StdOut);
+        CliResult resumed = Cli.Run(_dir.Path, "train", "--resume", "addmlp-model.json", "--epochs", "4000");
+        Assert.Equal(2, resumed.ExitCode);
+        Assert.Contains("stopped early, at its best epoch: there is nothing to continue", resumed.StdErr);
+    }
+
+    [Fact]
     public void Print_config_prints_the_resolved_options_writes_nothing_and_its_output_is_a_config_for_the_same_run()
     {
         File.WriteAllText(_dir.File("base.json"), """{ "training": { "lr": 0.05, "epochs": 40 }, "architecture": { "hidden": [4] } }""");
