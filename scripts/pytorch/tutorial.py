@@ -5,6 +5,8 @@ Used by scripts/bench-vs-pytorch as the PyTorch side of the comparison. Options 
   --seed N --epochs N --threads N   seed, epochs (default 42, 500); torch.set_num_threads
   --device D                        cpu (default) or cuda: data and weights are made on the CPU, then moved
   --loss-json PATH                  also write every epoch's loss as a JSON list (parity check)
+  --cosine                          anneal the learning rate with CosineAnnealingLR(T_max=epochs), stepped per epoch
+  --lr-json PATH                    also write every epoch's learning rate as a JSON list
   --state-dict PATH                 also save the state_dict with torch.save (for predict.py)
 """
 import argparse
@@ -20,6 +22,8 @@ parser.add_argument("--threads", type=int)
 parser.add_argument("--loss-json")
 parser.add_argument("--state-dict")
 parser.add_argument("--device", default="cpu")
+parser.add_argument("--cosine", action="store_true")
+parser.add_argument("--lr-json")
 args = parser.parse_args()
 if args.threads:
     torch.set_num_threads(args.threads)
@@ -31,15 +35,19 @@ model = nn.Sequential(nn.Linear(2, 1))
 X, y, model = X.to(args.device), y.to(args.device), model.to(args.device)
 criterion = nn.MSELoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
+scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs) if args.cosine else None
 
-losses = []
+losses, rates = [], []
 for epoch in range(args.epochs):
+    rates.append(optimizer.param_groups[0]["lr"])
     optimizer.zero_grad()
     outputs = model(X)
     loss = criterion(outputs, y)
     loss.backward()
     optimizer.step()
     losses.append(loss.item())
+    if scheduler:
+        scheduler.step()
     if epoch % 50 == 0:
         print(f"Epoch: {epoch + 1:<5} loss: {loss.item():.3e}")
 
@@ -52,5 +60,8 @@ print(model.state_dict())
 if args.loss_json:
     with open(args.loss_json, "w") as f:
         json.dump(losses, f)
+if args.lr_json:
+    with open(args.lr_json, "w") as f:
+        json.dump(rates, f)
 if args.state_dict:
     torch.save(model.state_dict(), args.state_dict)

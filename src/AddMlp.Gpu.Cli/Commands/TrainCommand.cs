@@ -12,6 +12,10 @@ public static class TrainCommand
         var d = new TrainOptions();
         Option<string> device = SharedOptions.Device(d.Device, "Where to train: auto (CUDA if available, else CPU), cpu, cuda or cuda:N");
         Option<double> lr = SharedOptions.Finite("--lr", d.LearningRate, Bounds.Positive, "Learning rate", "RATE");
+        Option<Choice<LrSchedule>> lrSchedule = SharedOptions.Choice("--lr-schedule", d.LrSchedule, "How the learning rate changes per epoch: constant, step (StepLR) or cosine (CosineAnnealingLR, T_max = --epochs)");
+        Option<int?> lrStepSize = SharedOptions.OptionalWhole("--lr-step-size", 1, int.MaxValue, "Step schedule: epochs between decays");
+        Option<double> lrGamma = SharedOptions.Finite("--lr-gamma", d.LrGamma, Bounds.Positive, "Step schedule: the factor of each decay", "G");
+        Option<double> lrMin = SharedOptions.Finite("--lr-min", d.LrMin, Bounds.NonNegative, "Cosine schedule: the rate it anneals to", "ETA");
         Option<int> epochs = SharedOptions.AtLeast("--epochs", d.Epochs, 1, "Training epochs (passes over the data)");
         Option<long> seed = SharedOptions.Seed(d.Seed, "Seed for the data, the initial weights and the shuffling");
         Option<int> samples = SharedOptions.AtLeast("--samples", d.Samples, 1, "Training pairs (with --val-fraction, some are held out)");
@@ -58,7 +62,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train the network to add two numbers; writes the model and the loss curve.\n\nExample: addmlp train --hidden 16,16 --epochs 2000 --lr 0.01 --plot loss.png")
         {
-            device, lr, epochs, seed, samples, range, noise, hidden, activation, optimizer, momentum, weightDecay,
+            device, lr, lrSchedule, lrStepSize, lrGamma, lrMin, epochs, seed, samples, range, noise, hidden, activation, optimizer, momentum, weightDecay,
             clipGradNorm, batchSize, dtype, targetLoss, valFraction, earlyStop, threads, logEvery, model, lossCurve, plot, json, quiet,
             resume, config, printConfig, checkpointEvery, maxTime,
         };
@@ -67,6 +71,10 @@ public static class TrainCommand
         var settings = new RunSettings();
         settings.Add("device_requested", device);
         settings.Add("lr", lr);
+        settings.Add("lr_schedule", lrSchedule);
+        settings.Add("lr_step_size", lrStepSize);
+        settings.Add("lr_gamma", lrGamma);
+        settings.Add("lr_min", lrMin);
         settings.Add("epochs", epochs);
         settings.Add("seed", seed);
         settings.Add("samples", samples);
@@ -99,7 +107,9 @@ public static class TrainCommand
                 ModelDocument saved = LoadNamed(resumePath, "--resume", ModelFile.Load);
                 point = ResumePoint.From(saved, resumePath);
                 basis = ParseSettings(command, settings, ToElement(saved), $"model file '{resumePath}'");
-                string[] changed = [.. settings.Changed(parse, basis).Where(s => !ResumePoint.MayChange.Contains(s.Key)).Select(s => s.Option.Name)];
+                // The cosine schedule's period is the run's epochs: with it, --epochs may not change either.
+                bool cosine = basis.GetValue(lrSchedule).Value == LrSchedule.Cosine;
+                string[] changed = [.. settings.Changed(parse, basis).Where(s => !ResumePoint.MayChange.Contains(s.Key) || (cosine && s.Key == "epochs")).Select(s => s.Option.Name)];
                 if (changed.Length > 0)
                     throw new UsageException($"--resume continues the run in '{resumePath}' as it was: {string.Join(", ", changed)} would change it (drop {(changed.Length == 1 ? "it" : "them")}, or start a new run with --config {resumePath})");
             }
@@ -122,6 +132,10 @@ public static class TrainCommand
             {
                 Device = Get(device)!,
                 LearningRate = Get(lr),
+                LrSchedule = Get(lrSchedule).Value,
+                LrStepSize = Get(lrStepSize),
+                LrGamma = Get(lrGamma),
+                LrMin = Get(lrMin),
                 Epochs = Get(epochs),
                 Seed = Get(seed),
                 Samples = Get(samples),
@@ -139,6 +153,8 @@ public static class TrainCommand
                 EarlyStop = Get(earlyStop),
                 Threads = Get(threads),
             };
+            if (options.LrSchedule == LrSchedule.Step && options.LrStepSize is null)
+                throw new UsageException("--lr-schedule step decays every N epochs: give --lr-step-size N too");
             if (options.EarlyStop is not null && options.ValFraction == 0)
                 throw new UsageException("--early-stop watches the validation loss: give --val-fraction too, e.g. --val-fraction 0.1 --early-stop 20");
             if (options.ValFraction > 0 && options.ValidationSamples == 0)

@@ -31,7 +31,7 @@ internal static class Json
         Converters =
         {
             new NumberArrayConverter<double>(), new NumberArrayConverter<long>(), new ShortestDoubleConverter(),
-            new EnumNameConverter<DType>(), new EnumNameConverter<Activation>(), new EnumNameConverter<Optimizer>(),
+            new EnumNameConverter<DType>(), new EnumNameConverter<Activation>(), new EnumNameConverter<Optimizer>(), new EnumNameConverter<LrSchedule>(),
             new EnumNameConverter<TrainStatus>(), new EnumNameConverter<PyTorchFormat>(),
         },
         TypeInfoResolver = JsonTypeInfoResolver.Combine([.. resolvers, AddMlpJsonContext.Default]),

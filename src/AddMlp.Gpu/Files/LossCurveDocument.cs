@@ -23,6 +23,9 @@ public sealed record LossCurveDocument : IAddMlpDocument<LossCurveDocument>
     /// <summary>Linear model: distance of (w, b) after epoch i to the exact rule ([1, 1], 0).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double[]? WeightError { get; init; }
+    /// <summary>With a learning-rate schedule: the rate epoch i trained with (a double, as PyTorch keeps it).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? Lr { get; init; }
 
     static string IAddMlpDocument<LossCurveDocument>.ExpectedFormat => FormatName;
     static int IAddMlpDocument<LossCurveDocument>.OldestVersion => CurrentVersion;
@@ -38,6 +41,7 @@ public sealed record LossCurveDocument : IAddMlpDocument<LossCurveDocument>
         Loss = result.Losses,
         ValLoss = result.ValLosses,
         WeightError = result.WeightErrors,
+        Lr = result.LearningRates,
     };
 
     /// <summary>Values of a float32 run exactly as the run computed them (the text holds float32's shortest form).</summary>

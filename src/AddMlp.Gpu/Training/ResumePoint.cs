@@ -22,7 +22,7 @@ public sealed record ResumePoint
 
     /// <summary>
     /// What continuing may change without changing what the run computes: <see cref="TrainOptions.Epochs"/>
-    /// (the total), <see cref="TrainOptions.TargetLoss"/>, <see cref="TrainOptions.Device"/> and
+    /// (the total; not with the cosine schedule, whose period it is), <see cref="TrainOptions.TargetLoss"/>, <see cref="TrainOptions.Device"/> and
     /// <see cref="TrainOptions.Threads"/> (the last two give the same numbers only on the same device
     /// and, above a million elements per op, the same thread count).
     /// </summary>
@@ -33,7 +33,8 @@ public sealed record ResumePoint
     {
         static TrainOptions Core(TrainOptions o) =>
             o with { Epochs = 1, TargetLoss = null, Device = "auto", Threads = null, WeightDecay = o.EffectiveWeightDecay };
-        return Core(run) == Core(options);
+        // The cosine schedule's period is the run's epochs: more epochs would be another schedule.
+        return Core(run) == Core(options) && (run.LrSchedule != LrSchedule.Cosine || run.Epochs == options.Epochs);
     }
 
     public static ResumePoint From(TrainResult result) => new()

@@ -14,7 +14,8 @@ internal sealed class StepOptimizer : IDisposable
 
     private readonly FlatParameters _p;
     private readonly Optimizer _kind;
-    private readonly double _lr, _weightDecay, _momentum;
+    private readonly double _weightDecay, _momentum;
+    private double _lr;
     private readonly Scalar? _clipGradNorm;
     private readonly Tensor? _expAvg, _expAvgSq, _denom; // adam, adamw
     private readonly Tensor? _wide;                      // adam, adamw on float32: exp_avg_sq in float64, for its square root (see Step)
@@ -22,7 +23,8 @@ internal sealed class StepOptimizer : IDisposable
     // becomes a native object that nothing disposes (TorchSharp issue #1434), left to the finalizer
     // thread, a few per op and every step.
     // _decay is AdamW's factor 1 - lr * weight_decay, or Adam's and SGD's weight decay added to the gradient.
-    private readonly Scalar _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negLr, _decay, _momentumFactor;
+    private readonly Scalar _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _momentumFactor;
+    private Scalar _negLr, _decay; // they follow the learning rate (SetLearningRate)
     private Tensor? _momentumBuffer;                      // sgd with momentum, made on the first step
     private long _step;
     private (long Step, Tensor[] Buffers)? _mark;         // see Mark
@@ -92,6 +94,21 @@ internal sealed class StepOptimizer : IDisposable
             _denom!.copy_(_expAvgSq).sqrt_();
         _denom.div_(correction2Sqrt).add_(_eps);
         param.addcdiv_(_expAvg, _denom, value: stepSize);
+    }
+
+    /// <summary>The rate the next steps take (a schedule's, set before each epoch), as torch.optim reads param_groups' lr.</summary>
+    public void SetLearningRate(double lr)
+    {
+        if (lr == _lr)
+            return;
+        _lr = lr;
+        _negLr.Dispose();
+        _negLr = -lr;
+        if (_kind == Optimizer.AdamW)
+        {
+            _decay.Dispose();
+            _decay = 1 - lr * _weightDecay;
+        }
     }
 
     /// <summary>

@@ -15,6 +15,18 @@ public sealed record TrainOptions
     [JsonPropertyName("lr")]
     public double LearningRate { get; init; } = 0.1;
 
+    /// <summary>How the learning rate changes over the epochs (<see cref="LearningRates"/>).</summary>
+    public LrSchedule LrSchedule { get; init; } = LrSchedule.Constant;
+
+    /// <summary>Step schedule: epochs between decays (StepLR's step_size).</summary>
+    public int? LrStepSize { get; init; }
+
+    /// <summary>Step schedule: the factor of each decay (StepLR's gamma).</summary>
+    public double LrGamma { get; init; } = 0.1;
+
+    /// <summary>Cosine schedule: the rate it anneals to (CosineAnnealingLR's eta_min).</summary>
+    public double LrMin { get; init; }
+
     public int Epochs { get; init; } = 500;
 
     public long Seed { get; init; } = 42;

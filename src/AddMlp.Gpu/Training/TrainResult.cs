@@ -14,6 +14,8 @@ public sealed record TrainResult
     public required double[]? ValLosses { get; init; }
     /// <summary>For a model without hidden layers: per epoch, the distance of (w, b) after the epoch to the exact rule ([1, 1], 0); else null.</summary>
     public required double[]? WeightErrors { get; init; }
+    /// <summary>With a learning-rate schedule: per epoch run, the rate it trained with; else null.</summary>
+    public double[]? LearningRates { get; init; }
     public required Dictionary<string, TensorData> StateDict { get; init; }
     /// <summary>The optimizer's and the shuffling generator's state after the last epoch run: with the above, enough to continue the run exactly (<see cref="ResumePoint"/>).</summary>
     public required TrainingState State { get; init; }

@@ -87,6 +87,11 @@ public static class Trainer
             Restore(resume, options.Architecture, parameters, optimizer, shuffle);
         using Minibatches? minibatch = options.BatchSize is int size ? new Minibatches(size, shuffle!, parameters) : null;
         using var best = options.EarlyStop is int patience ? new BestEpoch(patience, parameters, resume) : null;
+        // A schedule's rates, each epoch's set before it runs and kept for the loss curve (a resumed run's too).
+        using IEnumerator<double> schedule = LearningRates.For(options).GetEnumerator();
+        List<double>? rates = options.LrSchedule == LrSchedule.Constant ? null : [];
+        for (int epoch = 0; rates is not null && epoch < (resume?.EpochsRun ?? 0) && schedule.MoveNext(); epoch++)
+            rates.Add(schedule.Current);
 
         TrainResult Result(int epochsRun, TrainStatus status)
         {
@@ -102,6 +107,7 @@ public static class Trainer
                 Losses = losses,
                 ValLosses = valLosses,
                 WeightErrors = weightErrors,
+                LearningRates = rates?.Take(epochsRun).ToArray(),
                 StateDict = AdderNet.StateDict(model),
                 State = new TrainingState { OptimizerStep = step, OptimizerBuffers = buffers, ShuffleGenerator = generator?.bytes.ToArray(), BestWeights = best?.Weights() },
                 BestEpoch = best?.Epoch,
@@ -121,6 +127,9 @@ public static class Trainer
                 break;
             }
 
+            schedule.MoveNext();
+            if (rates is not null)
+                optimizer.SetLearningRate(schedule.Current);
             using var scope = NewDisposeScope();
             Tensor? loss = minibatch is not null
                 ? minibatch.Epoch(model, optimizer, x, y, stop.Token)
@@ -132,6 +141,7 @@ public static class Trainer
             }
             Tensor? valLoss = xVal is null ? null : ValidationLoss(model, xVal, yVal!);
             history.Record(epoch, loss, valLoss);
+            rates?.Add(schedule.Current);
             epochsRun = epoch + 1;
 
             bool logPoint = epoch % control.ReportEvery == 0;

@@ -166,6 +166,23 @@ public sealed class ResumeAndConfigTests : IDisposable
     }
 
     [Fact]
+    public void A_learning_rate_schedule_writes_its_rates_to_the_loss_curve_and_keeps_its_period_on_resume()
+    {
+        CliResult noStep = Cli.Run(_dir.Path, "train", "--lr-schedule", "step");
+        Assert.Equal(2, noStep.ExitCode);
+        Assert.Contains("--lr-schedule step decays every N epochs: give --lr-step-size N too", noStep.StdErr);
+
+        Train("--lr-schedule", "cosine", "--epochs", "10", "--checkpoint-every", "5");
+
+        LossCurveDocument curve = LossCurveFile.Load(_dir.File("addmlp-loss.json"));
+        Assert.Equal(LearningRates.For(new TrainOptions { Epochs = 10, LrSchedule = LrSchedule.Cosine }), curve.Lr);
+        Assert.Equal("cosine", Training("addmlp-model.json").GetProperty("lr_schedule").GetString());
+        CliResult longer = Cli.Run(_dir.Path, "train", "--resume", "addmlp-model.json", "--epochs", "20");
+        Assert.Equal(2, longer.ExitCode);
+        Assert.Contains("--epochs would change it", longer.StdErr);
+    }
+
+    [Fact]
     public void Print_config_prints_the_resolved_options_writes_nothing_and_its_output_is_a_config_for_the_same_run()
     {
         File.WriteAllText(_dir.File("base.json"), """{ "training": { "lr": 0.05, "epochs": 40 }, "architecture": { "hidden": [4] } }""");
