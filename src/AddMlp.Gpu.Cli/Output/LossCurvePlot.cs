@@ -4,7 +4,7 @@ using ScottPlot.TickGenerators;
 
 namespace AddMlp.Gpu.Cli;
 
-/// <summary>Draws a loss curve (and val_loss where present) against epoch on a log scale, as PNG or SVG.</summary>
+/// <summary>Draws a loss curve (and val_loss where present) against epoch on a log scale, as PNG or SVG; a schedule's learning rate on a second axis.</summary>
 public static class LossCurvePlot
 {
     public const int Width = 900, Height = 540;
@@ -20,13 +20,15 @@ public static class LossCurvePlot
         OutputPath.CheckWritable(path, option);
     }
 
-    /// <summary>"addmlp: adam lr 0.1, 1000 samples, seed 42, cpu, completed after 500 epochs".</summary>
+    /// <summary>"addmlp: Linear(2, 1), adam lr 0.1, 1000 samples (100 held out), seed 42" over "cpu, completed after 500 epochs" (two lines, to fit the plot's width).</summary>
     public static string Title(LossCurveDocument curve, TrainOptions? options)
     {
-        string run = options is null
-            ? curve.Device
-            : $"{EnumNames<Optimizer>.Of(options.Optimizer)} lr {Numbers.Plain(options.LearningRate)}, {options.Samples} samples, seed {options.Seed}, {curve.Device}";
-        return $"addmlp: {run}, {EnumNames<TrainStatus>.Of(curve.Status)} after {curve.EpochsRun} epochs";
+        if (options is null)
+            return $"addmlp: {curve.Device}, {EnumNames<TrainStatus>.Of(curve.Status)} after {curve.EpochsRun} epochs";
+        string schedule = options.LrSchedule == LrSchedule.Constant ? "" : $" {EnumNames<LrSchedule>.Of(options.LrSchedule)}";
+        string heldOut = options.ValidationSamples > 0 ? $" ({options.ValidationSamples} held out)" : "";
+        return $"addmlp: {options.Architecture}, {EnumNames<Optimizer>.Of(options.Optimizer)} lr {Numbers.Plain(options.LearningRate)}{schedule}, "
+            + $"{options.Samples} samples{heldOut}, seed {options.Seed}\n{curve.Device}, {EnumNames<TrainStatus>.Of(curve.Status)} after {curve.EpochsRun} epochs";
     }
 
     /// <summary>
@@ -51,7 +53,17 @@ public static class LossCurvePlot
             IntegerTicksOnly = true,
             LabelFormatter = exponent => $"1e{exponent.ToString("0", CultureInfo.InvariantCulture)}",
         };
+        if (curve.Lr is { Length: > 0 } rates)
+        {
+            // The schedule's rates on their own axis, on the right, linear.
+            var lr = plot.Add.ScatterLine(Enumerable.Range(1, rates.Length).Select(e => (double)e).ToArray(), rates, Colors.C2);
+            lr.LegendText = "lr";
+            lr.LineWidth = 1.5f;
+            lr.Axes.YAxis = plot.Axes.Right;
+            plot.Axes.Right.Label.Text = "lr";
+        }
         plot.Title(title);
+        plot.Axes.Title.Label.FontSize = 14;
         plot.XLabel("epoch");
         plot.YLabel("loss (log scale)");
         plot.ShowLegend(Alignment.UpperRight);

@@ -33,6 +33,18 @@ public sealed class EcosystemTests : IDisposable
         string text = File.ReadAllText(_dir.File("loss.svg"));
         Assert.Contains("val_loss", text);
         Assert.Contains("completed after 80 epochs", text);
+        Assert.Contains("Linear(2, 1), adam lr 0.1, 1000 samples (100 held out), seed 42", text); // the title names the architecture and the split
+        Assert.DoesNotMatch(@">\s*lr\s*</text>", text); // no schedule, no lr axis
+    }
+
+    [Fact]
+    public void A_scheduled_runs_plot_draws_the_learning_rate_on_a_second_axis()
+    {
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--lr-schedule", "cosine", "--hidden", "8", "--epochs", "60", "--plot", "run.svg").ExitCode);
+
+        string text = File.ReadAllText(_dir.File("run.svg"));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(text, @">\s*lr\s*</text>")); // the legend entry and the right axis's label
+        Assert.Contains("hidden 8 relu, adam lr 0.1 cosine", text);
     }
 
     [Fact]
