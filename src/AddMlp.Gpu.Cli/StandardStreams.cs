@@ -17,12 +17,12 @@ public static partial class StandardStreams
             return;
         const int ReadWrite = 2;
         int fd;
-        while ((fd = Open("/dev/null", ReadWrite)) is >= 0 and <= 2)
+        while ((fd = FileFacts.OpenNative("/dev/null", ReadWrite)) is >= 0 and <= 2)
         {
             // each open takes the lowest free number: a closed 0, 1 or 2 is now /dev/null
         }
         if (fd > 2)
-            Close(fd);
+            _ = FileFacts.CloseNative(fd);
     }
 
     /// <summary>A writer over Console.Out or Console.Error that never throws (<see cref="SafeWriter"/>), or a null one where the stream cannot even be opened.</summary>
@@ -54,9 +54,4 @@ public static partial class StandardStreams
     [LibraryImport("libc", EntryPoint = "ioctl")]
     private static unsafe partial int IoctlWindowSize(int fd, nuint request, ushort* size);
 
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }

@@ -107,9 +107,8 @@ public static class TrainCommand
                 ModelDocument saved = LoadNamed(resumePath, "--resume", ModelFile.Load);
                 point = ResumePoint.From(saved, resumePath);
                 basis = ParseSettings(command, settings, ToElement(saved), $"model file '{resumePath}'");
-                // The cosine schedule's period is the run's epochs: with it, --epochs may not change either.
-                bool cosine = basis.GetValue(lrSchedule).Value == LrSchedule.Cosine;
-                string[] changed = [.. settings.Changed(parse, basis).Where(s => !ResumePoint.MayChange.Contains(s.Key) || (cosine && s.Key == "epochs")).Select(s => s.Option.Name)];
+                IReadOnlyList<string> mayChange = ResumePoint.MayChange(point.Options);
+                string[] changed = [.. settings.Changed(parse, basis).Where(s => !mayChange.Contains(s.Key)).Select(s => s.Option.Name)];
                 if (changed.Length > 0)
                     throw new UsageException($"--resume continues the run in '{resumePath}' as it was: {string.Join(", ", changed)} would change it (drop {(changed.Length == 1 ? "it" : "them")}, or start a new run with --config {resumePath})");
             }

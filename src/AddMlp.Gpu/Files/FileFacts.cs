@@ -95,14 +95,15 @@ internal static partial class FileFacts
         _ = CloseNative(fd);
     }
 
+    /// <summary>open(2): the descriptor, or -1. (StandardStreams uses it too.)</summary>
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int OpenNative(string path, int flags);
+    internal static partial int OpenNative(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "fsync")]
     private static partial int FsyncNative(int fd);
 
     [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int CloseNative(int fd);
+    internal static partial int CloseNative(int fd);
 
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int StatNative(string path, [Out] byte[] buffer);

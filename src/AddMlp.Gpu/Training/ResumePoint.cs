@@ -21,20 +21,22 @@ public sealed record ResumePoint
     public required TrainingState State { get; init; }
 
     /// <summary>
-    /// What continuing may change without changing what the run computes: <see cref="TrainOptions.Epochs"/>
-    /// (the total; not with the cosine schedule, whose period it is), <see cref="TrainOptions.TargetLoss"/>, <see cref="TrainOptions.Device"/> and
+    /// What continuing a run may change without changing what it computes, by the options' names in the
+    /// model file: <see cref="TrainOptions.Epochs"/> (the total; not with the cosine schedule, whose
+    /// period it is), <see cref="TrainOptions.TargetLoss"/>, <see cref="TrainOptions.Device"/> and
     /// <see cref="TrainOptions.Threads"/> (the last two give the same numbers only on the same device
     /// and, above a million elements per op, the same thread count).
     /// </summary>
-    public static IReadOnlyList<string> MayChange { get; } = ["epochs", "target_loss", "device_requested", "threads"];
+    public static IReadOnlyList<string> MayChange(TrainOptions run) =>
+        run.LrSchedule == LrSchedule.Cosine ? ["target_loss", "device_requested", "threads"] : ["epochs", "target_loss", "device_requested", "threads"];
 
     /// <summary>Whether <paramref name="options"/> make the same run as <paramref name="run"/>, apart from <see cref="MayChange"/>.</summary>
     public static bool SameRun(TrainOptions run, TrainOptions options)
     {
-        static TrainOptions Core(TrainOptions o) =>
-            o with { Epochs = 1, TargetLoss = null, Device = "auto", Threads = null, WeightDecay = o.EffectiveWeightDecay };
-        // The cosine schedule's period is the run's epochs: more epochs would be another schedule.
-        return Core(run) == Core(options) && (run.LrSchedule != LrSchedule.Cosine || run.Epochs == options.Epochs);
+        bool epochsMayChange = MayChange(run).Contains("epochs");
+        static TrainOptions Core(TrainOptions o, bool epochs) =>
+            o with { Epochs = epochs ? 1 : o.Epochs, TargetLoss = null, Device = "auto", Threads = null, WeightDecay = o.EffectiveWeightDecay };
+        return Core(run, epochsMayChange) == Core(options, epochsMayChange);
     }
 
     public static ResumePoint From(TrainResult result) => new()

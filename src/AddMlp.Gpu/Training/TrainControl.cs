@@ -24,6 +24,6 @@ public sealed record TrainControl
     /// <summary>Called on the training thread; training waits for it (a checkpoint written here is complete when the next epoch starts).</summary>
     public Action<TrainResult>? OnCheckpoint { get; init; }
 
-    /// <summary>Continue this run instead of starting one: the options must be the run's own, except <see cref="ResumePoint.MayChange"/>.</summary>
+    /// <summary>Continue this run instead of starting one: the options must be the run's own, except <see cref="ResumePoint.MayChange(TrainOptions)"/>.</summary>
     public ResumePoint? ResumeFrom { get; init; }
 }

@@ -49,7 +49,7 @@ public static class Trainer
         ArgumentOutOfRangeException.ThrowIfLessThan(control.ReportEvery, 1);
         ResumePoint? resume = control.ResumeFrom;
         if (resume is not null && !ResumePoint.SameRun(resume.Options, options))
-            throw new ArgumentException("a resumed run keeps its options, except " + string.Join(", ", ResumePoint.MayChange), nameof(options));
+            throw new ArgumentException("a resumed run keeps its options, except " + string.Join(", ", ResumePoint.MayChange(resume.Options)), nameof(options));
         if (options.EarlyStop is not null && options.ValidationSamples == 0)
             throw new ArgumentException("early stopping watches the validation loss: give ValFraction too", nameof(options));
         if (resume?.Status == TrainStatus.EarlyStopped)
