@@ -5,7 +5,8 @@ Used by scripts/bench-vs-pytorch as the PyTorch side of the comparison. Options 
   --seed N --epochs N --threads N   seed, epochs (default 42, 500); torch.set_num_threads
   --device D                        cpu (default) or cuda: data and weights are made on the CPU, then moved
   --loss-json PATH                  also write every epoch's loss as a JSON list (parity check)
-  --cosine                          anneal the learning rate with CosineAnnealingLR(T_max=epochs), stepped per epoch
+  --schedule cosine|onecycle        change the learning rate per epoch: CosineAnnealingLR(T_max=epochs), or
+                                    OneCycleLR(max_lr=0.1, total_steps=epochs) with its defaults (Adam's beta1 cycles too)
   --lr-json PATH                    also write every epoch's learning rate as a JSON list
   --state-dict PATH                 also save the state_dict with torch.save (for predict.py)
 """
@@ -22,7 +23,7 @@ parser.add_argument("--threads", type=int)
 parser.add_argument("--loss-json")
 parser.add_argument("--state-dict")
 parser.add_argument("--device", default="cpu")
-parser.add_argument("--cosine", action="store_true")
+parser.add_argument("--schedule", choices=["cosine", "onecycle"])
 parser.add_argument("--lr-json")
 args = parser.parse_args()
 if args.threads:
@@ -35,7 +36,11 @@ model = nn.Sequential(nn.Linear(2, 1))
 X, y, model = X.to(args.device), y.to(args.device), model.to(args.device)
 criterion = nn.MSELoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
-scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs) if args.cosine else None
+scheduler = None
+if args.schedule == "cosine":
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
+elif args.schedule == "onecycle":
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=args.epochs)
 
 losses, rates = [], []
 for epoch in range(args.epochs):
@@ -46,7 +51,7 @@ for epoch in range(args.epochs):
     loss.backward()
     optimizer.step()
     losses.append(loss.item())
-    if scheduler:
+    if scheduler and epoch + 1 < args.epochs:  # OneCycleLR refuses a step past its total_steps
         scheduler.step()
     if epoch % 50 == 0:
         print(f"Epoch: {epoch + 1:<5} loss: {loss.item():.3e}")

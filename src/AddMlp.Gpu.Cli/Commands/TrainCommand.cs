@@ -12,10 +12,15 @@ public static class TrainCommand
         var d = new TrainOptions();
         Option<string> device = SharedOptions.Device(d.Device, "Where to train: auto (CUDA if available, else CPU), cpu, cuda or cuda:N");
         Option<double> lr = SharedOptions.Finite("--lr", d.LearningRate, Bounds.Positive, "Learning rate", "RATE");
-        Option<Choice<LrSchedule>> lrSchedule = SharedOptions.Choice("--lr-schedule", d.LrSchedule, "How the learning rate changes per epoch: constant, step (StepLR) or cosine (CosineAnnealingLR, T_max = --epochs)");
+        Option<Choice<LrSchedule>> lrSchedule = SharedOptions.Choice("--lr-schedule", d.LrSchedule, "How the learning rate changes per epoch: constant, step (StepLR), cosine (CosineAnnealingLR, T_max = --epochs) or onecycle (OneCycleLR, max_lr = --lr, total_steps = --epochs)");
         Option<int?> lrStepSize = SharedOptions.OptionalWhole("--lr-step-size", 1, int.MaxValue, "Step schedule: epochs between decays");
         Option<double> lrGamma = SharedOptions.Finite("--lr-gamma", d.LrGamma, Bounds.Positive, "Step schedule: the factor of each decay", "G");
         Option<double> lrMin = SharedOptions.Finite("--lr-min", d.LrMin, Bounds.NonNegative, "Cosine schedule: the rate it anneals to", "ETA");
+        Option<double> lrPctStart = SharedOptions.Finite("--lr-pct-start", d.LrPctStart, Bounds.UnitInterval, "One-cycle schedule: the fraction of the epochs spent warming up to --lr", "F");
+        Option<double> lrDivFactor = SharedOptions.Finite("--lr-div-factor", d.LrDivFactor, Bounds.Positive, "One-cycle schedule: the first epoch's rate is --lr / D", "D");
+        Option<double> lrFinalDivFactor = SharedOptions.Finite("--lr-final-div-factor", d.LrFinalDivFactor, Bounds.Positive, "One-cycle schedule: the last epoch's rate is the first's / D", "D");
+        Option<double> lrBaseMomentum = SharedOptions.Finite("--lr-base-momentum", d.LrBaseMomentum, Bounds.Fraction, "One-cycle schedule: the momentum (adam's beta1, sgd's momentum) at the peak rate", "M");
+        Option<double> lrMaxMomentum = SharedOptions.Finite("--lr-max-momentum", d.LrMaxMomentum, Bounds.Fraction, "One-cycle schedule: the momentum at the first and last epochs (the same as --lr-base-momentum: a fixed momentum)", "M");
         Option<int> epochs = SharedOptions.AtLeast("--epochs", d.Epochs, 1, "Training epochs (passes over the data)");
         Option<long> seed = SharedOptions.Seed(d.Seed, "Seed for the data, the initial weights and the shuffling");
         Option<int> samples = SharedOptions.AtLeast("--samples", d.Samples, 1, "Training pairs (with --val-fraction, some are held out)");
@@ -62,7 +67,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train the network to add two numbers; writes the model and the loss curve.\n\nExample: addmlp train --hidden 16,16 --epochs 2000 --lr 0.01 --plot loss.png")
         {
-            device, lr, lrSchedule, lrStepSize, lrGamma, lrMin, epochs, seed, samples, range, noise, hidden, activation, optimizer, momentum, weightDecay,
+            device, lr, lrSchedule, lrStepSize, lrGamma, lrMin, lrPctStart, lrDivFactor, lrFinalDivFactor, lrBaseMomentum, lrMaxMomentum, epochs, seed, samples, range, noise, hidden, activation, optimizer, momentum, weightDecay,
             clipGradNorm, batchSize, dtype, targetLoss, valFraction, earlyStop, threads, logEvery, model, lossCurve, plot, json, quiet,
             resume, config, printConfig, checkpointEvery, maxTime,
         };
@@ -75,6 +80,11 @@ public static class TrainCommand
         settings.Add("lr_step_size", lrStepSize);
         settings.Add("lr_gamma", lrGamma);
         settings.Add("lr_min", lrMin);
+        settings.Add("lr_pct_start", lrPctStart);
+        settings.Add("lr_div_factor", lrDivFactor);
+        settings.Add("lr_final_div_factor", lrFinalDivFactor);
+        settings.Add("lr_base_momentum", lrBaseMomentum);
+        settings.Add("lr_max_momentum", lrMaxMomentum);
         settings.Add("epochs", epochs);
         settings.Add("seed", seed);
         settings.Add("samples", samples);
@@ -124,17 +134,35 @@ public static class TrainCommand
             if (widths.Length == 0 && From(activation).GetResult(activation) is { Implicit: false })
                 throw new UsageException("--activation applies between hidden layers: give --hidden too, e.g. --hidden 16,16 --activation tanh");
             Optimizer chosen = Get(optimizer).Value;
-            if (chosen != Optimizer.Sgd && (parse.GetResult(momentum) is { Implicit: false } || Get(momentum) != 0))
+            LrSchedule scheduled = Get(lrSchedule).Value;
+            bool momentumGiven = parse.GetResult(momentum) is { Implicit: false } || Get(momentum) != 0;
+            if (chosen != Optimizer.Sgd && momentumGiven)
                 throw new UsageException($"--momentum applies to --optimizer sgd, not {EnumNames<Optimizer>.Of(chosen)}");
+            if (scheduled == LrSchedule.Onecycle && momentumGiven)
+                throw new UsageException("--lr-schedule onecycle sets sgd's momentum itself, from --lr-max-momentum to --lr-base-momentum and back: drop --momentum (for a fixed momentum M, give both of those M)");
+            // A schedule's settings given for another schedule would be ignored: say so rather than leave the user guessing.
+            foreach (var (option, schedules) in ((Option, LrSchedule[])[])[
+                (lrStepSize, [LrSchedule.Step]), (lrGamma, [LrSchedule.Step]), (lrMin, [LrSchedule.Cosine]),
+                (lrPctStart, [LrSchedule.Onecycle]), (lrDivFactor, [LrSchedule.Onecycle]), (lrFinalDivFactor, [LrSchedule.Onecycle]),
+                (lrBaseMomentum, [LrSchedule.Onecycle]), (lrMaxMomentum, [LrSchedule.Onecycle])])
+            {
+                if (parse.GetResult(option) is { Implicit: false } && !schedules.Contains(scheduled))
+                    throw new UsageException($"{option.Name} applies to --lr-schedule {EnumNames<LrSchedule>.Of(schedules[0])}, not {EnumNames<LrSchedule>.Of(scheduled)}: give --lr-schedule {EnumNames<LrSchedule>.Of(schedules[0])} too, or drop it");
+            }
 
             var options = new TrainOptions
             {
                 Device = Get(device)!,
                 LearningRate = Get(lr),
-                LrSchedule = Get(lrSchedule).Value,
+                LrSchedule = scheduled,
                 LrStepSize = Get(lrStepSize),
                 LrGamma = Get(lrGamma),
                 LrMin = Get(lrMin),
+                LrPctStart = Get(lrPctStart),
+                LrDivFactor = Get(lrDivFactor),
+                LrFinalDivFactor = Get(lrFinalDivFactor),
+                LrBaseMomentum = Get(lrBaseMomentum),
+                LrMaxMomentum = Get(lrMaxMomentum),
                 Epochs = Get(epochs),
                 Seed = Get(seed),
                 Samples = Get(samples),
@@ -154,6 +182,10 @@ public static class TrainCommand
             };
             if (options.LrSchedule == LrSchedule.Step && options.LrStepSize is null)
                 throw new UsageException("--lr-schedule step decays every N epochs: give --lr-step-size N too");
+            if (options.LrBaseMomentum > options.LrMaxMomentum)
+                throw new UsageException($"--lr-base-momentum ({Numbers.Plain(options.LrBaseMomentum)}) is the momentum at the peak rate and may not exceed --lr-max-momentum ({Numbers.Plain(options.LrMaxMomentum)})");
+            if (LearningRates.OneCycleProblem(options) is string oneCycle)
+                throw new UsageException($"--lr-schedule onecycle: {oneCycle}; change --lr-pct-start or --epochs");
             if (options.EarlyStop is not null && options.ValFraction == 0)
                 throw new UsageException("--early-stop watches the validation loss: give --val-fraction too, e.g. --val-fraction 0.1 --early-stop 20");
             if (options.ValFraction > 0 && options.ValidationSamples == 0)

@@ -9,6 +9,8 @@ public sealed record Bounds(double Min, bool MinExclusive, double Max = double.P
     public static Bounds NonNegative { get; } = new(0, MinExclusive: false);
     /// <summary>[0, 1).</summary>
     public static Bounds Fraction { get; } = new(0, MinExclusive: false, 1, MaxExclusive: true);
+    /// <summary>[0, 1].</summary>
+    public static Bounds UnitInterval { get; } = new(0, MinExclusive: false, 1, MaxExclusive: false);
 
     public bool Contains(double value) =>
         (MinExclusive ? value > Min : value >= Min) && (MaxExclusive ? value < Max : value <= Max);

@@ -25,9 +25,8 @@ public static class LossCurvePlot
     {
         if (options is null)
             return $"addmlp: {curve.Device}, {EnumNames<TrainStatus>.Of(curve.Status)} after {curve.EpochsRun} epochs";
-        string schedule = options.LrSchedule == LrSchedule.Constant ? "" : $" {EnumNames<LrSchedule>.Of(options.LrSchedule)}";
         string heldOut = options.ValidationSamples > 0 ? $" ({options.ValidationSamples} held out)" : "";
-        return $"addmlp: {options.Architecture}, {EnumNames<Optimizer>.Of(options.Optimizer)} lr {Numbers.Plain(options.LearningRate)}{schedule}, "
+        return $"addmlp: {options.Architecture}, {TrainSummary.Optimizer(options)}, "
             + $"{options.Samples} samples{heldOut}, seed {options.Seed}\n{curve.Device}, {EnumNames<TrainStatus>.Of(curve.Status)} after {curve.EpochsRun} epochs";
     }
 

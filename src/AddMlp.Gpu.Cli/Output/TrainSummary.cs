@@ -49,12 +49,17 @@ public static class TrainSummary
         o.WriteLine($"wrote:      {outputs.Model}, {outputs.LossCurve}{(outputs.Plot is null ? "" : $", {outputs.Plot}")}");
     }
 
+    /// <summary>"adam lr 0.1", with the schedule when there is one: "adam lr 0.1 onecycle".</summary>
+    internal static string Optimizer(TrainOptions o) =>
+        $"{EnumNames<Optimizer>.Of(o.Optimizer)} lr {Numbers.Plain(o.LearningRate)}"
+        + (o.LrSchedule == LrSchedule.Constant ? "" : $" {EnumNames<LrSchedule>.Of(o.LrSchedule)}");
+
     private static string Describe(TrainOptions o)
     {
         var parts = new List<string>
         {
             o.Architecture.ToString(),
-            $"{EnumNames<Optimizer>.Of(o.Optimizer)} lr {Numbers.Plain(o.LearningRate)}",
+            Optimizer(o),
             o.BatchSize is int b ? $"batch {b}" : "full batch",
             $"{o.TrainingSamples} samples in {o.Range}",
         };

@@ -1,6 +1,6 @@
 namespace AddMlp.Gpu;
 
-/// <summary>How the learning rate changes from epoch to epoch (written "constant", "step", "cosine").</summary>
+/// <summary>How the learning rate changes from epoch to epoch (written "constant", "step", "cosine", "onecycle").</summary>
 public enum LrSchedule
 {
     /// <summary>The same every epoch.</summary>
@@ -11,22 +11,43 @@ public enum LrSchedule
 
     /// <summary>torch.optim.lr_scheduler.CosineAnnealingLR with T_max = the run's epochs, down to <see cref="TrainOptions.LrMin"/>.</summary>
     Cosine,
+
+    /// <summary>
+    /// torch.optim.lr_scheduler.OneCycleLR with total_steps = the run's epochs (cosine annealing, two
+    /// phases): up from lr / <see cref="TrainOptions.LrDivFactor"/> to lr over the first
+    /// <see cref="TrainOptions.LrPctStart"/> of the run, then down to that / <see cref="TrainOptions.LrFinalDivFactor"/>;
+    /// the momentum (Adam's beta1, SGD's momentum) goes the other way, between
+    /// <see cref="TrainOptions.LrMaxMomentum"/> and <see cref="TrainOptions.LrBaseMomentum"/>.
+    /// </summary>
+    Onecycle,
 }
 
+/// <summary>What one epoch trains with: its learning rate and, where the schedule sets it, its momentum (Adam's beta1, SGD's momentum).</summary>
+public readonly record struct EpochRate(double Lr, double? Momentum);
+
 /// <summary>
-/// Every epoch's learning rate, as torch.optim.lr_scheduler computes it when stepped once per epoch:
-/// its recursive ("chainable") formulas, each epoch's rate from the one before, in doubles, so the rates
-/// are PyTorch's to the bit (the cosine from the C library, as Python's math.cos).
+/// Every epoch's learning rate, as torch.optim.lr_scheduler computes it when stepped once per epoch, in
+/// doubles and with its own formulas in its own order, so the rates are PyTorch's to the bit (the cosine
+/// from the C library, as Python's math.cos): StepLR's and CosineAnnealingLR's recursive ("chainable")
+/// forms, each epoch's rate from the one before; OneCycleLR's closed form.
 /// </summary>
 public static class LearningRates
 {
     /// <summary>The rate epoch 0, 1, ..., Epochs - 1 trains with, made as they are asked for.</summary>
-    public static IEnumerable<double> For(TrainOptions options)
+    public static IEnumerable<double> For(TrainOptions options) => Schedule(options).Select(epoch => epoch.Lr);
+
+    /// <summary>The rate, and the momentum where the schedule sets one, of epoch 0, 1, ..., Epochs - 1.</summary>
+    public static IEnumerable<EpochRate> Schedule(TrainOptions options)
     {
         double baseRate = options.LearningRate, min = options.LrMin, rate = baseRate;
         int total = options.Epochs;
         for (int epoch = 0; epoch < total; epoch++)
         {
+            if (options.LrSchedule == LrSchedule.Onecycle)
+            {
+                yield return OneCycle(options, epoch);
+                continue;
+            }
             if (epoch > 0)
             {
                 rate = options.LrSchedule switch
@@ -37,7 +58,38 @@ public static class LearningRates
                     _ => rate,
                 };
             }
-            yield return rate;
+            yield return new EpochRate(rate, null);
         }
     }
+
+    /// <summary>
+    /// Why OneCycleLR cannot run these options, or null: PyTorch divides by the length of its first phase,
+    /// pct_start × total_steps - 1 steps after step 0, which is zero when pct_start × epochs is 1.
+    /// </summary>
+    public static string? OneCycleProblem(TrainOptions options) =>
+        options.LrSchedule == LrSchedule.Onecycle && options.LrPctStart * options.Epochs == 1
+            ? $"a warm-up of pct_start × epochs = {options.LrPctStart} × {options.Epochs} = 1 epoch has no length to anneal over"
+            : null;
+
+    /// <summary>OneCycleLR.get_lr at step <paramref name="step"/> (three_phase=False, anneal_strategy='cos'), its momentum too.</summary>
+    private static EpochRate OneCycle(TrainOptions options, int step)
+    {
+        double initial = options.LearningRate / options.LrDivFactor, peak = options.LearningRate, final = initial / options.LrFinalDivFactor;
+        double warmupEnd = options.LrPctStart * options.Epochs - 1, end = options.Epochs - 1;
+        double pct, lr, momentum;
+        if (step <= warmupEnd)
+        {
+            pct = step / warmupEnd;
+            (lr, momentum) = (Anneal(initial, peak, pct), Anneal(options.LrMaxMomentum, options.LrBaseMomentum, pct));
+        }
+        else
+        {
+            pct = (step - warmupEnd) / (end - warmupEnd);
+            (lr, momentum) = (Anneal(peak, final, pct), Anneal(options.LrBaseMomentum, options.LrMaxMomentum, pct));
+        }
+        return new EpochRate(lr, momentum);
+    }
+
+    /// <summary>OneCycleLR._annealing_cos: from <paramref name="start"/> to <paramref name="end"/> as <paramref name="pct"/> goes from 0 to 1.</summary>
+    private static double Anneal(double start, double end, double pct) => end + (start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1);
 }

@@ -22,13 +22,13 @@ public sealed record ResumePoint
 
     /// <summary>
     /// What continuing a run may change without changing what it computes, by the options' names in the
-    /// model file: <see cref="TrainOptions.Epochs"/> (the total; not with the cosine schedule, whose
-    /// period it is), <see cref="TrainOptions.TargetLoss"/>, <see cref="TrainOptions.Device"/> and
+    /// model file: <see cref="TrainOptions.Epochs"/> (the total; not with the cosine or one-cycle schedule,
+    /// whose period it is), <see cref="TrainOptions.TargetLoss"/>, <see cref="TrainOptions.Device"/> and
     /// <see cref="TrainOptions.Threads"/> (the last two give the same numbers only on the same device
     /// and, above a million elements per op, the same thread count).
     /// </summary>
     public static IReadOnlyList<string> MayChange(TrainOptions run) =>
-        run.LrSchedule == LrSchedule.Cosine ? ["target_loss", "device_requested", "threads"] : ["epochs", "target_loss", "device_requested", "threads"];
+        run.LrSchedule is LrSchedule.Cosine or LrSchedule.Onecycle ? ["target_loss", "device_requested", "threads"] : ["epochs", "target_loss", "device_requested", "threads"];
 
     /// <summary>Whether <paramref name="options"/> make the same run as <paramref name="run"/>, apart from <see cref="MayChange"/>.</summary>
     public static bool SameRun(TrainOptions run, TrainOptions options)
@@ -92,7 +92,7 @@ public sealed record ResumePoint
         long steps = options.BatchSize is int batch ? epochs * ((options.TrainingSamples + (long)batch - 1) / batch) : epochs;
         if (resume.OptimizerStep != steps)
             throw Invalid($"optimizer_step is {resume.OptimizerStep}; {epochs} epochs of this run take {steps} steps");
-        string[] buffers = options.Optimizer == Optimizer.Sgd ? options.Momentum == 0 ? [] : ["momentum_buffer"] : ["exp_avg", "exp_avg_sq"];
+        string[] buffers = options.Optimizer != Optimizer.Sgd ? ["exp_avg", "exp_avg_sq"] : options.KeepsMomentumBuffer ? ["momentum_buffer"] : [];
         if (!resume.OptimizerState.Keys.Order().SequenceEqual(buffers.Order()))
             throw Invalid($"optimizer_state has [{string.Join(", ", resume.OptimizerState.Keys)}]; {EnumNames<Optimizer>.Of(options.Optimizer)} here keeps [{string.Join(", ", buffers)}]");
         var optimizerBuffers = new Dictionary<string, double[]>();

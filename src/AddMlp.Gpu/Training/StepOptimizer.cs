@@ -14,8 +14,8 @@ internal sealed class StepOptimizer : IDisposable
 
     private readonly FlatParameters _p;
     private readonly Optimizer _kind;
-    private readonly double _weightDecay, _momentum;
-    private double _lr;
+    private readonly double _weightDecay;
+    private double _lr, _beta1 = Beta1, _momentum; // a schedule sets them (SetRate); _beta1 is Adam's, _momentum SGD's
     private readonly Scalar? _clipGradNorm;
     private readonly Tensor? _expAvg, _expAvgSq, _denom; // adam, adamw
     private readonly Tensor? _wide;                      // adam, adamw on float32: exp_avg_sq in float64, for its square root (see Step)
@@ -23,8 +23,8 @@ internal sealed class StepOptimizer : IDisposable
     // becomes a native object that nothing disposes (TorchSharp issue #1434), left to the finalizer
     // thread, a few per op and every step.
     // _decay is AdamW's factor 1 - lr * weight_decay, or Adam's and SGD's weight decay added to the gradient.
-    private readonly Scalar _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _momentumFactor;
-    private Scalar _negLr, _decay; // they follow the learning rate (SetLearningRate)
+    private readonly Scalar _beta2, _oneMinusBeta2, _eps;
+    private Scalar _negLr, _decay, _beta1Factor, _oneMinusBeta1, _momentumFactor; // they follow the schedule (SetRate)
     private Tensor? _momentumBuffer;                      // sgd with momentum, made on the first step
     private long _step;
     private (long Step, Tensor[] Buffers)? _mark;         // see Mark
@@ -36,7 +36,7 @@ internal sealed class StepOptimizer : IDisposable
         _lr = options.LearningRate;
         _weightDecay = options.EffectiveWeightDecay;
         _momentum = options.Momentum;
-        (_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps) = (Beta1, 1 - Beta1, Beta2, 1 - Beta2, Eps);
+        (_beta1Factor, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps) = (Beta1, 1 - Beta1, Beta2, 1 - Beta2, Eps);
         (_negLr, _momentumFactor) = (-_lr, _momentum);
         _decay = _kind == Optimizer.AdamW ? 1 - _lr * _weightDecay : _weightDecay;
         _clipGradNorm = options.ClipGradNorm is double max ? max : null;
@@ -80,10 +80,10 @@ internal sealed class StepOptimizer : IDisposable
             param.mul_(_decay);
         else if (_weightDecay != 0)
             grad = grad.add(param, alpha: _decay);
-        double biasCorrection1 = 1 - Math.Pow(Beta1, _step);
+        double biasCorrection1 = 1 - Math.Pow(_beta1, _step); // with the beta1 of this step, as torch.optim.Adam reads param_groups' betas
         double biasCorrection2 = 1 - Math.Pow(Beta2, _step);
         using Scalar correction2Sqrt = Math.Sqrt(biasCorrection2), stepSize = -(_lr / biasCorrection1);
-        _expAvg!.mul_(_beta1).add_(grad, alpha: _oneMinusBeta1);
+        _expAvg!.mul_(_beta1Factor).add_(grad, alpha: _oneMinusBeta1);
         _expAvgSq!.mul_(_beta2).addcmul_(grad, grad, value: _oneMinusBeta2);
         // denom = exp_avg_sq.sqrt() / bias_correction2_sqrt + eps. libtorch 2.10's float32 sqrt is not
         // correctly rounded (1 ulp off for ~17% of inputs, measured), which PyTorch 1.13's was; the
@@ -96,19 +96,38 @@ internal sealed class StepOptimizer : IDisposable
         param.addcdiv_(_expAvg, _denom, value: stepSize);
     }
 
-    /// <summary>The rate the next steps take (a schedule's, set before each epoch), as torch.optim reads param_groups' lr.</summary>
-    public void SetLearningRate(double lr)
+    /// <summary>
+    /// The rate (and momentum, where the schedule sets it) the next steps take: a schedule's, set before
+    /// each epoch, as torch.optim reads param_groups' lr and betas (Adam, AdamW) or momentum (SGD).
+    /// </summary>
+    public void SetRate(EpochRate rate)
     {
-        if (lr == _lr)
-            return;
-        _lr = lr;
-        _negLr.Dispose();
-        _negLr = -lr;
-        if (_kind == Optimizer.AdamW)
+        if (rate.Lr != _lr)
         {
-            _decay.Dispose();
-            _decay = 1 - lr * _weightDecay;
+            _lr = rate.Lr;
+            Replace(ref _negLr, -_lr);
+            if (_kind == Optimizer.AdamW)
+                Replace(ref _decay, 1 - _lr * _weightDecay);
         }
+        if (rate.Momentum is not double momentum)
+            return;
+        if (_kind == Optimizer.Sgd && momentum != _momentum)
+        {
+            _momentum = momentum;
+            Replace(ref _momentumFactor, momentum);
+        }
+        else if (_kind != Optimizer.Sgd && momentum != _beta1)
+        {
+            _beta1 = momentum;
+            Replace(ref _beta1Factor, momentum);
+            Replace(ref _oneMinusBeta1, 1 - momentum);
+        }
+    }
+
+    private static void Replace(ref Scalar scalar, double value)
+    {
+        scalar.Dispose();
+        scalar = value;
     }
 
     /// <summary>
@@ -214,7 +233,7 @@ internal sealed class StepOptimizer : IDisposable
         _denom?.Dispose();
         _wide?.Dispose();
         _momentumBuffer?.Dispose();
-        foreach (Scalar s in (Scalar[])[_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negLr, _decay, _momentumFactor])
+        foreach (Scalar s in (Scalar[])[_beta1Factor, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negLr, _decay, _momentumFactor])
             s.Dispose();
         _clipGradNorm?.Dispose();
     }

@@ -27,6 +27,21 @@ public sealed record TrainOptions
     /// <summary>Cosine schedule: the rate it anneals to (CosineAnnealingLR's eta_min).</summary>
     public double LrMin { get; init; }
 
+    /// <summary>One-cycle schedule: the fraction of the epochs spent warming up to <see cref="LearningRate"/> (OneCycleLR's pct_start).</summary>
+    public double LrPctStart { get; init; } = 0.3;
+
+    /// <summary>One-cycle schedule: the first epoch's rate is <see cref="LearningRate"/> / this (OneCycleLR's div_factor).</summary>
+    public double LrDivFactor { get; init; } = 25;
+
+    /// <summary>One-cycle schedule: the last epoch's rate is the first's / this (OneCycleLR's final_div_factor).</summary>
+    public double LrFinalDivFactor { get; init; } = 1e4;
+
+    /// <summary>One-cycle schedule: the momentum (Adam's beta1, SGD's momentum) at the peak rate (OneCycleLR's base_momentum).</summary>
+    public double LrBaseMomentum { get; init; } = 0.85;
+
+    /// <summary>One-cycle schedule: the momentum at the first and last epochs (OneCycleLR's max_momentum); equal to <see cref="LrBaseMomentum"/>, a fixed momentum.</summary>
+    public double LrMaxMomentum { get; init; } = 0.95;
+
     public int Epochs { get; init; } = 500;
 
     public long Seed { get; init; } = 42;
@@ -80,6 +95,14 @@ public sealed record TrainOptions
     /// <summary>The weight decay the run uses: <see cref="WeightDecay"/>, else PyTorch's default (0.01 for AdamW, 0 otherwise).</summary>
     [JsonIgnore]
     public double EffectiveWeightDecay => WeightDecay ?? (Optimizer == Optimizer.AdamW ? 0.01 : 0);
+
+    /// <summary>
+    /// Whether SGD keeps a momentum buffer: with <see cref="Momentum"/>, or with the one-cycle schedule,
+    /// which sets the momentum itself and starts at <see cref="LrMaxMomentum"/> (torch.optim.SGD makes
+    /// the buffer at the first step whose momentum is not 0).
+    /// </summary>
+    [JsonIgnore]
+    public bool KeepsMomentumBuffer => Optimizer == Optimizer.Sgd && (LrSchedule == LrSchedule.Onecycle ? LrMaxMomentum != 0 : Momentum != 0);
 
     /// <summary>Samples held out for validation.</summary>
     [JsonIgnore]

@@ -54,6 +54,8 @@ public static class Trainer
             throw new ArgumentException("early stopping watches the validation loss: give ValFraction too", nameof(options));
         if (resume?.Status == TrainStatus.EarlyStopped)
             throw new ArgumentException("the run stopped early, at its best epoch: there is nothing to continue", nameof(control));
+        if (LearningRates.OneCycleProblem(options) is string oneCycle)
+            throw new ArgumentException(oneCycle, nameof(options));
         if (resume is not null && resume.EpochsRun >= options.Epochs)
             throw new ArgumentException($"the run has already run {resume.EpochsRun} epochs; Epochs ({options.Epochs}) is the total and must be more", nameof(options));
         NativeRuntime.EnsureLoaded();
@@ -88,10 +90,10 @@ public static class Trainer
         using Minibatches? minibatch = options.BatchSize is int size ? new Minibatches(size, shuffle!, parameters) : null;
         using var best = options.EarlyStop is int patience ? new BestEpoch(patience, parameters, resume) : null;
         // A schedule's rates, each epoch's set before it runs and kept for the loss curve (a resumed run's too).
-        using IEnumerator<double> schedule = LearningRates.For(options).GetEnumerator();
+        using IEnumerator<EpochRate> schedule = LearningRates.Schedule(options).GetEnumerator();
         List<double>? rates = options.LrSchedule == LrSchedule.Constant ? null : [];
         for (int epoch = 0; rates is not null && epoch < (resume?.EpochsRun ?? 0) && schedule.MoveNext(); epoch++)
-            rates.Add(schedule.Current);
+            rates.Add(schedule.Current.Lr);
 
         TrainResult Result(int epochsRun, TrainStatus status)
         {
@@ -129,7 +131,7 @@ public static class Trainer
 
             schedule.MoveNext();
             if (rates is not null)
-                optimizer.SetLearningRate(schedule.Current);
+                optimizer.SetRate(schedule.Current);
             using var scope = NewDisposeScope();
             Tensor? loss = minibatch is not null
                 ? minibatch.Epoch(model, optimizer, x, y, stop.Token)
@@ -141,7 +143,7 @@ public static class Trainer
             }
             Tensor? valLoss = xVal is null ? null : ValidationLoss(model, xVal, yVal!);
             history.Record(epoch, loss, valLoss);
-            rates?.Add(schedule.Current);
+            rates?.Add(schedule.Current.Lr);
             epochsRun = epoch + 1;
 
             bool logPoint = epoch % control.ReportEvery == 0;

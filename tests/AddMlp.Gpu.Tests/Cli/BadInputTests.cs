@@ -53,6 +53,18 @@ public sealed class BadInputTests : IDisposable
         { "train --val-fraction 1.5", 2, "--val-fraction must be a finite number from 0 to below 1, got '1.5'" },
         { "train --val-fraction 0.1 --samples 5", 2, "--val-fraction 0.1 of 5 samples holds out none" },
         { "train --threads 0", 2, "--threads must be at least 1, got 0" },
+        // train: learning-rate schedules
+        { "train --lr-schedule linear", 2, "--lr-schedule 'linear' is not one of constant, step, cosine, onecycle" },
+        { "train --lr-schedule step", 2, "--lr-schedule step decays every N epochs: give --lr-step-size N too" },
+        { "train --lr-min 0.001", 2, "--lr-min applies to --lr-schedule cosine, not constant: give --lr-schedule cosine too, or drop it" },
+        { "train --lr-schedule cosine --lr-gamma 0.5", 2, "--lr-gamma applies to --lr-schedule step, not cosine" },
+        { "train --lr-schedule cosine --lr-pct-start 0.2", 2, "--lr-pct-start applies to --lr-schedule onecycle, not cosine" },
+        { "train --lr-schedule onecycle --lr-pct-start 1.5", 2, "--lr-pct-start must be a finite number at least 0 and at most 1, got '1.5'" },
+        { "train --lr-schedule onecycle --lr-div-factor 0", 2, "--lr-div-factor must be a finite number above 0, got '0'" },
+        { "train --lr-schedule onecycle --lr-max-momentum 1", 2, "--lr-max-momentum must be a finite number from 0 to below 1, got '1'" },
+        { "train --lr-schedule onecycle --lr-base-momentum 0.9 --lr-max-momentum 0.8", 2, "--lr-base-momentum (0.9) is the momentum at the peak rate and may not exceed --lr-max-momentum (0.8)" },
+        { "train --lr-schedule onecycle --optimizer sgd --momentum 0.9", 2, "--lr-schedule onecycle sets sgd's momentum itself" },
+        { "train --lr-schedule onecycle --epochs 10 --lr-pct-start 0.1", 2, "--lr-schedule onecycle: a warm-up of pct_start × epochs = 0.1 × 10 = 1 epoch has no length to anneal over; change --lr-pct-start or --epochs" },
         // train: devices
         { "train --device gpu", 2, "--device 'gpu' is not one of auto, cpu, cuda, cuda:N" },
         { "train --device cuda:x", 2, "--device 'cuda:x' is not one of auto, cpu, cuda, cuda:N" },

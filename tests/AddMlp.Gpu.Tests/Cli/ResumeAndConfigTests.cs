@@ -183,6 +183,31 @@ public sealed class ResumeAndConfigTests : IDisposable
     }
 
     [Fact]
+    public void One_cycle_settings_are_recorded_replayed_from_the_file_and_kept_on_resume()
+    {
+        CliResult run = Cli.Run(_dir.Path, "train", "--lr-schedule", "onecycle", "--optimizer", "sgd", "--lr-pct-start", "0.25", "--lr-max-momentum", "0.9", "--epochs", "40");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("setup:      Linear(2, 1), sgd lr 0.1 onecycle, full batch", run.StdOut);
+        JsonElement training = Training("addmlp-model.json");
+        Assert.Equal("onecycle", training.GetProperty("lr_schedule").GetString());
+        Assert.Equal(0.25, training.GetProperty("lr_pct_start").GetDouble());
+        Assert.Equal(0.85, training.GetProperty("lr_base_momentum").GetDouble());
+        Assert.Equal(0.9, training.GetProperty("lr_max_momentum").GetDouble());
+        var options = new TrainOptions { Epochs = 40, Optimizer = Optimizer.Sgd, LrSchedule = LrSchedule.Onecycle, LrPctStart = 0.25, LrMaxMomentum = 0.9 };
+        Assert.Equal(LearningRates.For(options), LossCurveFile.Load(_dir.File("addmlp-loss.json")).Lr);
+        using (JsonDocument model = JsonDocument.Parse(File.ReadAllText(_dir.File("addmlp-model.json"))))
+            Assert.True(model.RootElement.GetProperty("resume").GetProperty("optimizer_state").TryGetProperty("momentum_buffer", out _)); // the schedule's momentum
+
+        Train("--config", "addmlp-model.json", "--model", "again.json", "--loss-curve", "again-loss.json");
+        CliResult changed = Cli.Run(_dir.Path, "train", "--resume", "addmlp-model.json", "--lr-pct-start", "0.3");
+
+        AssertSameWeightsAndState("addmlp-model.json", "again.json");
+        Assert.Equal(2, changed.ExitCode);
+        Assert.Contains("--lr-pct-start would change it", changed.StdErr);
+    }
+
+    [Fact]
     public void Print_config_prints_the_resolved_options_writes_nothing_and_its_output_is_a_config_for_the_same_run()
     {
         File.WriteAllText(_dir.File("base.json"), """{ "training": { "lr": 0.05, "epochs": 40 }, "architecture": { "hidden": [4] } }""");

@@ -96,4 +96,64 @@ public sealed class OptimizerTests
             Assert.Equal(expected[name].Values, actual[name].Values);
         Assert.Equal(maxNorm < 1000, clipped.Any(c => c)); // the small limits did clip
     }
+
+    /// <summary>
+    /// The one-cycle schedule's momentum, set before each step as OneCycleLR sets param_groups' betas[0]
+    /// (Adam) or momentum (SGD, whose buffer appears at the first step with a momentum): the same
+    /// parameters as TorchSharp's optimizers given the same rates and momenta.
+    /// </summary>
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("sgd")]
+    public void A_schedules_momentum_drives_the_optimizer_as_torch_optim_does(string kind)
+    {
+        var options = new TrainOptions { Optimizer = Parse<Optimizer>(kind), Epochs = 25, LrSchedule = LrSchedule.Onecycle, Architecture = new Architecture(2, [4], Activation.Tanh, 1) };
+        manual_seed(3);
+        var (x, y) = AdditionData.Create(64, InputRange.Unit);
+
+        manual_seed(5);
+        using Sequential reference = AdderNet.Create(options.Architecture);
+        using optim.Optimizer torchOptimizer = kind == "adam" ? new Adam(reference.parameters(), 0.1) : new SGD(reference.parameters(), 0.1, momentum: 0);
+        manual_seed(5);
+        using Sequential flat = AdderNet.Create(options.Architecture);
+        using FlatParameters parameters = FlatParameters.Bind(flat);
+        using var optimizer = new StepOptimizer(parameters, options);
+
+        foreach (EpochRate rate in LearningRates.Schedule(options))
+        {
+            using var scope = NewDisposeScope();
+            var group = torchOptimizer.ParamGroups.Single();
+            group.LearningRate = rate.Lr;
+            if (group is optim.IBetas betas)
+                betas.Betas = (rate.Momentum!.Value, 0.999);
+            else
+                ((optim.IMomentum)group).Momentum = rate.Momentum!.Value;
+            torchOptimizer.zero_grad();
+            nn.functional.mse_loss(reference.forward(x), y).backward();
+            torchOptimizer.step();
+            optimizer.SetRate(rate);
+            Trainer.Step(flat, parameters, optimizer, x, y);
+        }
+
+        Dictionary<string, TensorData> expected = AdderNet.StateDict(reference), actual = AdderNet.StateDict(flat);
+        foreach (string name in expected.Keys)
+        {
+            if (kind == "sgd")
+                Assert.Equal(expected[name].Values, actual[name].Values);
+            else
+                Assert.All(expected[name].Values.Zip(actual[name].Values), p => Assert.Equal(p.First, p.Second, 1e-5 * Math.Max(1, Math.Abs(p.First))));
+        }
+        // Without the momentum (a constant beta1 of 0.9, or SGD without momentum) the weights come out otherwise.
+        manual_seed(5);
+        using Sequential plain = AdderNet.Create(options.Architecture);
+        using FlatParameters plainParameters = FlatParameters.Bind(plain);
+        using var plainOptimizer = new StepOptimizer(plainParameters, options);
+        foreach (EpochRate rate in LearningRates.Schedule(options))
+        {
+            using var scope = NewDisposeScope();
+            plainOptimizer.SetRate(rate with { Momentum = null });
+            Trainer.Step(plain, plainParameters, plainOptimizer, x, y);
+        }
+        Assert.NotEqual(AdderNet.StateDict(plain)["0.weight"].Values, actual["0.weight"].Values);
+    }
 }
