@@ -103,7 +103,7 @@ public static partial class Failures
     private static string Hint(ModelFileException e) => e.Problem switch
     {
         FileProblem.NotFound when e.File == AddMlpFile.LossCurve => ": run `addmlp train` first, or pass --loss-curve PATH",
-        FileProblem.NotFound when PyTorchFiles.FormatOf(e.Path) is null => ": run `addmlp train` first, or pass --model PATH",
+        FileProblem.NotFound when !PyTorchFiles.IsStateDict(e.Path) => ": run `addmlp train` first, or pass --model PATH",
         FileProblem.DoesNotFitArchitecture => "; pass --hidden (and --activation) to match the network it was saved from",
         _ => "",
     };

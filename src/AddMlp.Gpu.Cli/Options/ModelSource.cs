@@ -21,7 +21,9 @@ public sealed class ModelSource
     {
         string path = parse.GetValue(Path)!;
         int[] hidden = parse.GetValue(Hidden)!;
-        if (PyTorchFiles.FormatOf(path) is null)
+        if (ModelExport.FormatOf(path) == ExportFormat.Onnx)
+            throw new UsageException($"--model '{path}': addmlp reads its own model files (JSON) and PyTorch state dicts (.pt, .pth, .safetensors), not ONNX; give the model file the ONNX was exported from");
+        if (!PyTorchFiles.IsStateDict(path))
         {
             if (hidden.Length > 0 || parse.GetResult(Activation) is { Implicit: false })
                 throw new UsageException($"--hidden and --activation describe .pt/.safetensors files; '{path}' describes its own network");

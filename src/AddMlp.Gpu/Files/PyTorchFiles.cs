@@ -3,16 +3,6 @@ using TorchSharp.PyBridge;
 
 namespace AddMlp.Gpu;
 
-/// <summary>PyTorch's own state-dict files (written "pt", "safetensors").</summary>
-public enum PyTorchFormat
-{
-    /// <summary>torch.save's zip pickle: .pt or .pth.</summary>
-    Pt,
-
-    /// <summary>.safetensors.</summary>
-    Safetensors,
-}
-
 /// <summary>
 /// State dicts in PyTorch's own files, through TorchSharp.PyBridge. Names are PyTorch's ("0.weight",
 /// "0.bias", ...), so <c>Sequential(Linear(2, 1)).load_state_dict(torch.load(path))</c> reads an export,
@@ -20,22 +10,19 @@ public enum PyTorchFormat
 /// </summary>
 public static class PyTorchFiles
 {
-    /// <summary>The format a path's extension names (.pt, .pth, .safetensors), or null for anything else (addmlp's JSON).</summary>
-    public static PyTorchFormat? FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".pt" or ".pth" => PyTorchFormat.Pt,
-        ".safetensors" => PyTorchFormat.Safetensors,
-        _ => null,
-    };
+    /// <summary>Whether the path's extension names a state dict (.pt, .pth, .safetensors), which <see cref="Import"/> reads.</summary>
+    public static bool IsStateDict(string path) => ModelExport.FormatOf(path) is ExportFormat.Pt or ExportFormat.Safetensors;
 
-    /// <summary>Writes the model's state dict in <paramref name="format"/>, atomically (temporary file, then rename).</summary>
-    public static void Export(ModelDocument model, string path, PyTorchFormat format)
+    /// <summary>Writes the model's state dict as <see cref="ExportFormat.Pt"/> or <see cref="ExportFormat.Safetensors"/>, atomically (temporary file, then rename).</summary>
+    public static void Export(ModelDocument model, string path, ExportFormat format)
     {
+        if (format is not (ExportFormat.Pt or ExportFormat.Safetensors))
+            throw new ArgumentOutOfRangeException(nameof(format), format, "a state dict is written as pt or safetensors");
         NativeRuntime.EnsureLoaded();
         using Sequential net = AdderNet.FromStateDict(model.Architecture, model.StateDict, model.Dtype);
         OutputFiles.Write(path, temp =>
         {
-            if (format == PyTorchFormat.Pt)
+            if (format == ExportFormat.Pt)
                 net.save_py(temp);
             else
                 net.save_safetensors(temp);
@@ -48,6 +35,9 @@ public static class PyTorchFiles
     /// </summary>
     public static ModelDocument Import(string path, Architecture architecture)
     {
+        ExportFormat? format = ModelExport.FormatOf(path);
+        if (format is not (ExportFormat.Pt or ExportFormat.Safetensors))
+            throw new ArgumentException($"'{path}' is not named as a state dict (.pt, .pth, .safetensors)", nameof(path));
         string kind = JsonFile.Describe(AddMlpFile.Model);
         long parameterBytes = architecture.ParameterCount * sizeof(double);
         // The file is read whole by PyBridge: it must be a regular file no larger than its tensors and some framing.
@@ -60,13 +50,13 @@ public static class PyTorchFiles
         if (3 * parameterBytes > MemoryEstimate.AvailableBytes())
             throw new ModelFileException(AddMlpFile.Model, FileProblem.DoesNotFitArchitecture, path,
                 $"{kind} '{path}': a network of {architecture} would need about {3 * parameterBytes:N0} bytes, more than this machine has available");
-        if (FormatOf(path) == PyTorchFormat.Safetensors && SafetensorsHeader.Problem(path) is string problem)
+        if (format == ExportFormat.Safetensors && SafetensorsHeader.Problem(path) is string problem)
             throw new ModelFileException(AddMlpFile.Model, FileProblem.Invalid, path, $"{kind} '{path}' is not a valid safetensors file: {problem}");
         NativeRuntime.EnsureLoaded();
         using Sequential net = AdderNet.Create(architecture);
         try
         {
-            if (FormatOf(path) == PyTorchFormat.Pt)
+            if (format == ExportFormat.Pt)
                 net.load_py(path);
             else
                 net.load_safetensors(path);

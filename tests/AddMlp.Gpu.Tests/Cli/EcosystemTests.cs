@@ -117,6 +117,26 @@ public sealed class EcosystemTests : IDisposable
         Assert.Equal(2, fromExport.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
+    [Theory]
+    [InlineData("adder.onnx", new string[0])]
+    [InlineData("adder.bin", new[] { "--format", "onnx" })]
+    public void Export_writes_an_ONNX_model_that_ONNX_Runtime_adds_with_as_predict_does(string file, string[] format)
+    {
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet").ExitCode);
+
+        CliResult export = Cli.Run(_dir.Path, ["export", "-o", file, .. format]);
+        CliResult predict = Cli.Run(_dir.Path, "predict", "0.3", "0.5", "2", "3", "-7", "2.5");
+
+        Assert.True(export.ExitCode == 0, export.ToString());
+        Assert.Equal($"wrote {file} (onnx opset 17: x [batch, 2] -> sum [batch, 1], float32; 0.weight [1, 2], 0.bias [1])\n", export.StdOut);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(_dir.File(file));
+        var x = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(new[] { 0.3f, 0.5f, 2f, 3f, -7f, 2.5f }, [3, 2]);
+        using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("x", x)]);
+        float[] sums = [.. results.Single().AsEnumerable<float>()];
+        Assert.Equal(predict.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => float.Parse(line, CultureInfo.InvariantCulture)), sums);
+        Assert.Equal(0.8f, sums[0], 1e-4f);
+    }
+
     [Fact]
     public void A_state_dict_that_does_not_fit_the_architecture_is_refused_with_the_fix()
     {
