@@ -57,6 +57,7 @@ public static class TrainCommand
         var lossCurve = new Option<string>("--loss-curve") { Description = "Where to write the per-epoch losses (JSON)", DefaultValueFactory = _ => LossCurveFile.DefaultPath, HelpName = "PATH" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors" };
         var plot = new Option<string?>("--plot") { Description = "Also draw the loss curve to FILE (.png or .svg) at the end", HelpName = "FILE" };
+        var tensorboard = new Option<string?>("--tensorboard") { Description = "Also log loss, val_loss, weight_error and lr per epoch for TensorBoard in DIR (tensorboard --logdir DIR), written at each log point", HelpName = "DIR" };
         var json = new Option<bool>("--json") { Description = "Print the run summary as JSON on stdout (progress still goes to stderr)" };
 
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this model file exactly (--epochs is the total); writes back to it unless --model is given", HelpName = "PATH" };
@@ -68,7 +69,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the network to add two numbers; writes the model and the loss curve.\n\nExample: addmlp train --hidden 16,16 --epochs 2000 --lr 0.01 --plot loss.png")
         {
             device, lr, lrSchedule, lrStepSize, lrGamma, lrMin, lrPctStart, lrDivFactor, lrFinalDivFactor, lrBaseMomentum, lrMaxMomentum, epochs, seed, samples, range, noise, hidden, activation, optimizer, momentum, weightDecay,
-            clipGradNorm, batchSize, dtype, targetLoss, valFraction, earlyStop, threads, logEvery, model, lossCurve, plot, json, quiet,
+            clipGradNorm, batchSize, dtype, targetLoss, valFraction, earlyStop, threads, logEvery, model, lossCurve, plot, tensorboard, json, quiet,
             resume, config, printConfig, checkpointEvery, maxTime,
         };
 
@@ -200,7 +201,7 @@ public static class TrainCommand
 
             // A resumed run is written back where it came from, unless told otherwise.
             string modelPath = resumePath is not null && parse.GetResult(model) is not { Implicit: false } ? resumePath : parse.GetValue(model)!;
-            var outputs = new TrainOutputs(modelPath, parse.GetValue(lossCurve)!, parse.GetValue(plot));
+            var outputs = new TrainOutputs(modelPath, parse.GetValue(lossCurve)!, parse.GetValue(plot), parse.GetValue(tensorboard));
             var display = new Display(parse.GetValue(logEvery), parse.GetValue(json), parse.GetValue(quiet));
             var run = new RunControl(point, parse.GetValue(checkpointEvery), parse.GetValue(maxTime));
             return Task.FromResult(Run(context, options, outputs, display, run));
@@ -249,6 +250,9 @@ public static class TrainCommand
         if (outputs.Plot is not null)
             paths.Add(("--plot", outputs.Plot));
         PathIdentity.CheckDistinct([.. paths]);
+        if (outputs.TensorBoard is not null)
+            OutputPath.CheckFolder(outputs.TensorBoard, "--tensorboard");
+        using TensorBoardLog? tensorboard = outputs.TensorBoard is null ? null : new TensorBoardLog(outputs.TensorBoard);
 
         // On a terminal a live bar replaces the tutorial's lines; redirected, the lines stay (logs, pipes, tests).
         ProgressBar? bar = !display.Quiet && context.Status is not null ? new ProgressBar(context.Status, options.Epochs) : null;
@@ -262,6 +266,7 @@ public static class TrainCommand
             Cancellation = context.Interrupt,
             MaxTime = run.MaxTime,
             ResumeFrom = run.Resume,
+            OnRecords = tensorboard is null ? null : tensorboard.Write,
             CheckpointEvery = run.CheckpointEvery,
             OnCheckpoint = snapshot =>
             {
@@ -279,6 +284,26 @@ public static class TrainCommand
             bar?.Finish();
         }
 
+        // The log is written beside the run: wait for its last records, and fail the run (after saving the rest) if it could not be.
+        string? logFailure = null;
+        try
+        {
+            tensorboard?.Complete();
+        }
+        catch (IOException e)
+        {
+            logFailure = e.Message;
+        }
+        int exitCode = Conclude(context, options, outputs, display, result, lastCheckpoint);
+        if (logFailure is null)
+            return exitCode;
+        context.Report($"{logFailure}; give --tensorboard a folder with room, or drop it");
+        return exitCode == ExitCodes.Ok ? ExitCodes.RunFailed : exitCode;
+    }
+
+    /// <summary>What a run that ended writes and says, and its exit code.</summary>
+    private static int Conclude(CliContext context, TrainOptions options, TrainOutputs outputs, Display display, TrainResult result, int lastCheckpoint)
+    {
         string resumeHint = $"; continue with `addmlp train --resume {outputs.Model}`";
         if (result.Status is TrainStatus.Interrupted or TrainStatus.TimeLimit && result.EpochsRun == result.ResumedAt)
         {

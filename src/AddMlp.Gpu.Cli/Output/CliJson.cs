@@ -25,7 +25,7 @@ internal sealed record EvalReportJson(
 
 internal sealed record LearnedJson(double[] Weight, double Bias, string Formula, double DistanceToExactRule);
 
-internal sealed record FilesJson(string Model, string LossCurve, string? Plot);
+internal sealed record FilesJson(string Model, string LossCurve, string? Plot, string? Tensorboard);
 
 internal sealed record TrainSummaryJson(TrainingRecord? Training, Architecture Architecture, DType Dtype, LearnedJson? Learned, FilesJson Files);
 

@@ -14,7 +14,7 @@ public static class TrainSummary
             model.Architecture,
             model.Dtype,
             coefficients is { } c ? new LearnedJson([c.W0, c.W1], c.Bias, Numbers.Formula(c), ExactRule.Distance(c)) : null,
-            new FilesJson(outputs.Model, outputs.LossCurve, outputs.Plot));
+            new FilesJson(outputs.Model, outputs.LossCurve, outputs.Plot, outputs.TensorBoard));
         return CliJson.Serialize(summary);
     }
 
@@ -46,7 +46,8 @@ public static class TrainSummary
             o.WriteLine($"learned:    {parameters} parameters; `addmlp eval` measures how close to a + b they come");
         }
         o.WriteLine($"elapsed:    {result.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms");
-        o.WriteLine($"wrote:      {outputs.Model}, {outputs.LossCurve}{(outputs.Plot is null ? "" : $", {outputs.Plot}")}");
+        o.WriteLine($"wrote:      {outputs.Model}, {outputs.LossCurve}{(outputs.Plot is null ? "" : $", {outputs.Plot}")}"
+                    + (outputs.TensorBoard is null ? "" : $"; TensorBoard log in {outputs.TensorBoard}"));
     }
 
     /// <summary>"adam lr 0.1", with the schedule when there is one: "adam lr 0.1 onecycle".</summary>
@@ -75,4 +76,5 @@ public static class TrainSummary
 }
 
 /// <summary>Where a run's results go, as the user named them.</summary>
-public sealed record TrainOutputs(string Model, string LossCurve, string? Plot);
+/// <param name="TensorBoard">The folder of TensorBoard's event files (written as the run goes, not at the end); null: none.</param>
+public sealed record TrainOutputs(string Model, string LossCurve, string? Plot, string? TensorBoard = null);

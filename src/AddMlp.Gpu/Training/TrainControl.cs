@@ -24,6 +24,23 @@ public sealed record TrainControl
     /// <summary>Called on the training thread; training waits for it (a checkpoint written here is complete when the next epoch starts).</summary>
     public Action<TrainResult>? OnCheckpoint { get; init; }
 
+    /// <summary>
+    /// At every log point (epoch 1, 1 + <see cref="ReportEvery"/>, ...), at every checkpoint and when the
+    /// run ends, the epochs since the last call: read from the device in one copy per series, so that a log
+    /// (TensorBoard's, <see cref="TensorBoardLog"/>) follows the run without the device waiting every epoch.
+    /// Called on the training thread; a resumed run starts after the epochs it resumed from.
+    /// </summary>
+    public Action<EpochRecords>? OnRecords { get; init; }
+
     /// <summary>Continue this run instead of starting one: the options must be the run's own, except <see cref="ResumePoint.MayChange(TrainOptions)"/>.</summary>
     public ResumePoint? ResumeFrom { get; init; }
+}
+
+/// <summary>
+/// Consecutive epochs' records, from 1-based epoch <see cref="FirstEpoch"/> on, one value per epoch in each
+/// series: as the loss curve has them (<see cref="LossCurveDocument"/>), and the learning rate each trained with.
+/// </summary>
+public sealed record EpochRecords(int FirstEpoch, double[] Loss, double[]? ValLoss, double[]? WeightError, double[] LearningRate)
+{
+    public int Count => Loss.Length;
 }

@@ -119,7 +119,17 @@ public static class Trainer
             };
         }
 
-        int epochsRun = resume?.EpochsRun ?? 0, checkedUpTo = epochsRun;
+        int epochsRun = resume?.EpochsRun ?? 0, checkedUpTo = epochsRun, handedOutUpTo = epochsRun;
+        void HandOutRecords()
+        {
+            if (control.OnRecords is null || epochsRun <= handedOutUpTo)
+                return;
+            var (losses, valLosses, weightErrors) = history.Slice(handedOutUpTo, epochsRun);
+            int count = epochsRun - handedOutUpTo;
+            double[] lrs = rates is null ? [.. Enumerable.Repeat(options.LearningRate, count)] : rates.GetRange(handedOutUpTo, count).ToArray();
+            control.OnRecords(new EpochRecords(handedOutUpTo + 1, losses, valLosses, weightErrors, lrs));
+            handedOutUpTo = epochsRun;
+        }
         TrainStatus status = TrainStatus.Completed;
         for (int epoch = epochsRun; epoch < options.Epochs; epoch++)
         {
@@ -163,6 +173,8 @@ public static class Trainer
                 }
                 checkedUpTo = epochsRun;
             }
+            if (logPoint || checkpoint)
+                HandOutRecords(); // after the NaN check: a log follows only finite epochs until the run ends
 
             // Asking for a target loss asks the host to read every epoch's loss.
             if (options.TargetLoss is double goal && loss.ToDouble() <= goal)
@@ -180,6 +192,7 @@ public static class Trainer
                 control.OnCheckpoint!(Result(epochsRun, TrainStatus.Checkpoint));
         }
 
+        HandOutRecords();
         TrainResult result = Result(epochsRun, status);
         clock.Stop();
         return result with { Elapsed = clock.Elapsed };

@@ -69,11 +69,19 @@ internal sealed class TrainingHistory : IDisposable
     /// <summary>The first <paramref name="epochs"/> records (a resumed run's earlier ones included), on the host.</summary>
     public (double[] Loss, double[]? ValLoss, double[]? WeightError) ToHost(int epochs)
     {
+        var (loss, valLoss, weightError) = Slice(_start, epochs);
+        return ([.. _before.Loss, .. loss], valLoss is null ? null : [.. _before.ValLoss!, .. valLoss], weightError is null ? null : [.. _before.WeightError!, .. weightError]);
+    }
+
+    /// <summary>The records of epochs [<paramref name="from"/>, <paramref name="to"/>) (0-based, from where this run started or resumed), on the host: one copy per series.</summary>
+    public (double[] Loss, double[]? ValLoss, double[]? WeightError) Slice(int from, int to)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(from, _start);
         using var scope = NewDisposeScope();
-        int recorded = epochs - _start;
-        double[] Host(double[] before, Tensor records) => [.. before, .. records.to(float64).cpu().data<double>().ToArray()];
-        double[]? weightError = _weights is null ? null : Host(_before.WeightError!, ExactRule.Distances(First(_weights, recorded))); // every epoch at once
-        return (Host(_before.Loss, First(_loss, recorded)), _validation ? Host(_before.ValLoss!, First(_valLoss, recorded)) : null, weightError);
+        int first = from - _start, count = to - from;
+        double[] Host(Tensor records) => records.to(float64).cpu().data<double>().ToArray();
+        double[]? weightError = _weights is null ? null : Host(ExactRule.Distances(Rows(_weights, first, count))); // every epoch at once
+        return (Host(Rows(_loss, first, count)), _validation ? Host(Rows(_valLoss, first, count)) : null, weightError);
     }
 
     public void Dispose()
@@ -82,12 +90,19 @@ internal sealed class TrainingHistory : IDisposable
             chunk.Dispose();
     }
 
-    /// <summary>The first <paramref name="epochs"/> rows of the chunks, as one tensor.</summary>
-    private static Tensor First(List<Tensor> chunks, int epochs)
+    /// <summary><paramref name="count"/> rows of the chunks from row <paramref name="first"/> on, as one tensor.</summary>
+    private static Tensor Rows(List<Tensor> chunks, int first, int count)
     {
+        if (count <= 0)
+            return chunks[0].narrow(0, 0, 0); // the first chunk always exists, and gives the records' shape
         var parts = new List<Tensor>();
-        for (int chunk = 0; chunk == 0 || (chunk < chunks.Count && chunk * ChunkEpochs < epochs); chunk++)
-            parts.Add(chunks[chunk].narrow(0, 0, Math.Min(ChunkEpochs, epochs - chunk * ChunkEpochs)));
+        for (int row = first, end = first + count; row < end;)
+        {
+            (int chunk, int offset) = Math.DivRem(row, ChunkEpochs);
+            int take = Math.Min(end - row, ChunkEpochs - offset);
+            parts.Add(chunks[chunk].narrow(0, offset, take));
+            row += take;
+        }
         return parts.Count == 1 ? parts[0] : cat(parts, 0);
     }
 

@@ -75,6 +75,9 @@ public sealed class BadInputTests : IDisposable
         { "train --loss-curve .", 2, "--loss-curve '.' is a directory" },
         { "train --loss-curve no/l.json", 2, "--loss-curve 'no/l.json': folder" },
         { "train --model x.json --loss-curve x.json", 2, "--model and --loss-curve both name 'x.json'" },
+        { "train --tensorboard empty.json", 2, "--tensorboard 'empty.json' is a file, not a folder; give a folder for the logs" },
+        { "train --tensorboard empty.json/runs", 2, "empty.json' is a file, so no folder can be made in it" },
+        { "train --tensorboard /proc/runs", 2, "--tensorboard '/proc/runs': cannot write in folder '/proc'" },
         // train: usage
         { "train --bogus", 2, "--bogus" },
         { "train extra", 2, "extra" },

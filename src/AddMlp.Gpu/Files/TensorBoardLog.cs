@@ -1,0 +1,98 @@
+using System.Threading.Channels;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace AddMlp.Gpu;
+
+/// <summary>
+/// A run's per-epoch scalars for TensorBoard — <c>loss</c>, <c>val_loss</c> (with a validation split),
+/// <c>weight_error</c> (models without hidden layers) and <c>lr</c> — at step = the 1-based epoch, in
+/// TensorBoard's event-file format, written by TorchSharp's own SummaryWriter (TorchSharp.Utils.tensorboard).
+/// Give it <see cref="Write"/> as <see cref="TrainControl.OnRecords"/>: it gets the epochs at each log
+/// point, so `tensorboard --logdir` follows the run live; <see cref="Complete"/> when the run is over.
+/// </summary>
+/// <remarks>
+/// SummaryWriter opens, appends to and closes the file for every scalar (about 25 µs each here), so the
+/// scalars are written on a thread of their own, as PyTorch's SummaryWriter does too: training does not
+/// wait for the disk. The event file (events.out.tfevents.TICKS.HOST.PID.N) is made at the first write,
+/// so a run that stops before its first epoch leaves none; every run, and every resumed part of one,
+/// writes a new file beside the others, which TensorBoard reads as one run.
+/// </remarks>
+public sealed class TensorBoardLog : IDisposable
+{
+    /// <summary>The scalars' tags, as TensorBoard shows them.</summary>
+    public const string Loss = "loss", ValLoss = "val_loss", WeightError = "weight_error", LearningRate = "lr";
+
+    private readonly Channel<EpochRecords> _queue = Channel.CreateUnbounded<EpochRecords>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Task _writing;
+    private Exception? _failure;
+    private int _written; // epochs on disk
+
+    public TensorBoardLog(string directory)
+    {
+        Directory = directory;
+        _writing = Task.Factory.StartNew(WriteQueued, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>The folder TensorBoard is pointed at (`tensorboard --logdir DIR`).</summary>
+    public string Directory { get; }
+
+    /// <summary>Hands the records to the writing thread and returns at once; they are made in the run's dtype and written as float32, as TensorBoard keeps them.</summary>
+    public void Write(EpochRecords records) => _queue.Writer.TryWrite(records);
+
+    /// <summary>
+    /// Waits until every record handed over is on disk. Throws what stopped the writing (an
+    /// <see cref="IOException"/> for a full disk, say), with how many epochs made it: the log is then incomplete.
+    /// </summary>
+    public void Complete()
+    {
+        _queue.Writer.TryComplete();
+        _writing.Wait();
+        if (_failure is not null)
+            throw new IOException($"the TensorBoard log in '{Directory}' stopped after {_written} epochs: {_failure.Message}", _failure);
+    }
+
+    /// <summary>Waits for the writing as <see cref="Complete"/> does, without throwing.</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _writing.Wait();
+    }
+
+    private void WriteQueued()
+    {
+        SummaryWriter? writer = null;
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (_queue.Reader.TryRead(out EpochRecords? records))
+            {
+                if (_failure is not null)
+                    continue; // drain: the log has stopped, training goes on
+                try
+                {
+                    writer ??= torch.utils.tensorboard.SummaryWriter(Directory);
+                    Append(writer, records);
+                    _written += records.Count;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _failure = e;
+                }
+            }
+        }
+    }
+
+    private static void Append(SummaryWriter writer, EpochRecords records)
+    {
+        for (int i = 0; i < records.Count; i++)
+        {
+            int epoch = records.FirstEpoch + i;
+            writer.add_scalar(Loss, (float)records.Loss[i], epoch);
+            if (records.ValLoss is { } valLoss)
+                writer.add_scalar(ValLoss, (float)valLoss[i], epoch);
+            if (records.WeightError is { } weightError)
+                writer.add_scalar(WeightError, (float)weightError[i], epoch);
+            writer.add_scalar(LearningRate, (float)records.LearningRate[i], epoch);
+        }
+    }
+}
