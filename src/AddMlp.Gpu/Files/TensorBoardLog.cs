@@ -62,23 +62,53 @@ public sealed class TensorBoardLog : IDisposable
     private void WriteQueued()
     {
         SummaryWriter? writer = null;
+        string? file = null;
         while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (_queue.Reader.TryRead(out EpochRecords? records))
             {
                 if (_failure is not null)
                     continue; // drain: the log has stopped, training goes on
+                long whole = file is null ? 0 : new FileInfo(file).Length;
                 try
                 {
-                    writer ??= torch.utils.tensorboard.SummaryWriter(Directory);
+                    if (writer is null)
+                        (writer, file) = Create();
                     Append(writer, records);
                     _written += records.Count;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     _failure = e;
+                    CutBack(file, whole);
                 }
             }
+        }
+    }
+
+    /// <summary>The writer, and the event file it made (SummaryWriter does not say which: it is the one that was not there before).</summary>
+    private (SummaryWriter Writer, string File) Create()
+    {
+        static HashSet<string> EventFiles(string folder) =>
+            System.IO.Directory.Exists(folder) ? [.. System.IO.Directory.EnumerateFiles(folder, "events.out.tfevents.*")] : [];
+        HashSet<string> before = EventFiles(Directory);
+        SummaryWriter writer = torch.utils.tensorboard.SummaryWriter(Directory);
+        return (writer, EventFiles(Directory).Except(before).Single());
+    }
+
+    /// <summary>Takes a failed batch's part of a record off the file's end (a full disk tears the record it stops in), so what stays is whole records.</summary>
+    private static void CutBack(string? file, long length)
+    {
+        if (file is null)
+            return;
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Write);
+            stream.SetLength(length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the log is already reported as stopped; a torn tail is what TensorBoard sees of a record being written
         }
     }
 

@@ -190,6 +190,32 @@ public sealed class FileSafetyTests : IDisposable
     }
 
     [MountFact]
+    public void A_TensorBoard_log_that_fills_its_disk_fails_the_run_after_the_model_is_saved()
+    {
+        string disk = _dir.File("tb");
+        Directory.CreateDirectory(disk);
+        Assert.Equal(0, Shell($"mount -t tmpfs -o size=64k tmpfs {disk}"));
+        try
+        {
+            // 5000 epochs of three scalars are about 650 KB of events: the log stops part of the way.
+            CliResult result = Cli.Run(_dir.Path, "train", "--quiet", "--epochs", "5000", "--tensorboard", "tb/run");
+
+            Assert.Equal(1, result.ExitCode);
+            Assertions.OneLineError(result);
+            var stopped = System.Text.RegularExpressions.Regex.Match(result.StdErr, @"^addmlp: the TensorBoard log in 'tb/run' stopped after (\d+) epochs: .*; give --tensorboard a folder with room, or drop it");
+            Assert.True(stopped.Success, result.StdErr);
+            Assert.Equal("completed", JsonDocument.Parse(File.ReadAllText(_dir.File("addmlp-model.json"))).RootElement.GetProperty("training").GetProperty("status").GetString());
+            int logged = TensorBoardEvents.Scalars(Path.Combine(disk, "run"))["loss"].Count; // whole records, no torn one at the end
+            Assert.InRange(logged, 1, 4999);
+            Assert.Equal(stopped.Groups[1].Value, logged.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            Shell($"umount {disk}");
+        }
+    }
+
+    [MountFact]
     public void Without_proc_info_and_bench_report_what_they_can_and_exit_0()
     {
         // A private mount namespace in which /proc is an empty tmpfs, as in some containers. The JIT
