@@ -114,11 +114,6 @@ public sealed class OptimizerTests
         manual_seed(5);
         using Sequential reference = AdderNet.Create(options.Architecture);
         using optim.Optimizer torchOptimizer = kind == "adam" ? new Adam(reference.parameters(), 0.1) : new SGD(reference.parameters(), 0.1, momentum: 0);
-        manual_seed(5);
-        using Sequential flat = AdderNet.Create(options.Architecture);
-        using FlatParameters parameters = FlatParameters.Bind(flat);
-        using var optimizer = new StepOptimizer(parameters, options);
-
         foreach (EpochRate rate in LearningRates.Schedule(options))
         {
             using var scope = NewDisposeScope();
@@ -131,11 +126,25 @@ public sealed class OptimizerTests
             torchOptimizer.zero_grad();
             nn.functional.mse_loss(reference.forward(x), y).backward();
             torchOptimizer.step();
-            optimizer.SetRate(rate);
-            Trainer.Step(flat, parameters, optimizer, x, y);
         }
 
-        Dictionary<string, TensorData> expected = AdderNet.StateDict(reference), actual = AdderNet.StateDict(flat);
+        // addmlp's optimizer on the same start, given each epoch's rate as the trainer gives it (or without its momentum).
+        Dictionary<string, TensorData> Flat(Func<EpochRate, EpochRate> given)
+        {
+            manual_seed(5);
+            using Sequential flat = AdderNet.Create(options.Architecture);
+            using FlatParameters parameters = FlatParameters.Bind(flat);
+            using var optimizer = new StepOptimizer(parameters, options);
+            foreach (EpochRate rate in LearningRates.Schedule(options))
+            {
+                using var scope = NewDisposeScope();
+                optimizer.SetRate(given(rate));
+                Trainer.Step(flat, parameters, optimizer, x, y);
+            }
+            return AdderNet.StateDict(flat);
+        }
+        Dictionary<string, TensorData> expected = AdderNet.StateDict(reference), actual = Flat(rate => rate);
+
         foreach (string name in expected.Keys)
         {
             if (kind == "sgd")
@@ -144,16 +153,6 @@ public sealed class OptimizerTests
                 Assert.All(expected[name].Values.Zip(actual[name].Values), p => Assert.Equal(p.First, p.Second, 1e-5 * Math.Max(1, Math.Abs(p.First))));
         }
         // Without the momentum (a constant beta1 of 0.9, or SGD without momentum) the weights come out otherwise.
-        manual_seed(5);
-        using Sequential plain = AdderNet.Create(options.Architecture);
-        using FlatParameters plainParameters = FlatParameters.Bind(plain);
-        using var plainOptimizer = new StepOptimizer(plainParameters, options);
-        foreach (EpochRate rate in LearningRates.Schedule(options))
-        {
-            using var scope = NewDisposeScope();
-            plainOptimizer.SetRate(rate with { Momentum = null });
-            Trainer.Step(plain, plainParameters, plainOptimizer, x, y);
-        }
-        Assert.NotEqual(AdderNet.StateDict(plain)["0.weight"].Values, actual["0.weight"].Values);
+        Assert.NotEqual(Flat(rate => rate with { Momentum = null })["0.weight"].Values, actual["0.weight"].Values);
     }
 }
