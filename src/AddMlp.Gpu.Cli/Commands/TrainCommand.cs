@@ -142,13 +142,14 @@ public static class TrainCommand
             if (scheduled == LrSchedule.Onecycle && momentumGiven)
                 throw new UsageException("--lr-schedule onecycle sets sgd's momentum itself, from --lr-max-momentum to --lr-base-momentum and back: drop --momentum (for a fixed momentum M, give both of those M)");
             // A schedule's settings given for another schedule would be ignored: say so rather than leave the user guessing.
-            foreach (var (option, schedules) in ((Option, LrSchedule[])[])[
-                (lrStepSize, [LrSchedule.Step]), (lrGamma, [LrSchedule.Step]), (lrMin, [LrSchedule.Cosine]),
-                (lrPctStart, [LrSchedule.Onecycle]), (lrDivFactor, [LrSchedule.Onecycle]), (lrFinalDivFactor, [LrSchedule.Onecycle]),
-                (lrBaseMomentum, [LrSchedule.Onecycle]), (lrMaxMomentum, [LrSchedule.Onecycle])])
+            foreach (var (option, owner) in ((Option, LrSchedule)[])[
+                (lrStepSize, LrSchedule.Step), (lrGamma, LrSchedule.Step), (lrMin, LrSchedule.Cosine),
+                (lrPctStart, LrSchedule.Onecycle), (lrDivFactor, LrSchedule.Onecycle), (lrFinalDivFactor, LrSchedule.Onecycle),
+                (lrBaseMomentum, LrSchedule.Onecycle), (lrMaxMomentum, LrSchedule.Onecycle)])
             {
-                if (parse.GetResult(option) is { Implicit: false } && !schedules.Contains(scheduled))
-                    throw new UsageException($"{option.Name} applies to --lr-schedule {EnumNames<LrSchedule>.Of(schedules[0])}, not {EnumNames<LrSchedule>.Of(scheduled)}: give --lr-schedule {EnumNames<LrSchedule>.Of(schedules[0])} too, or drop it");
+                string name = EnumNames<LrSchedule>.Of(owner);
+                if (parse.GetResult(option) is { Implicit: false } && owner != scheduled)
+                    throw new UsageException($"{option.Name} applies to --lr-schedule {name}, not {EnumNames<LrSchedule>.Of(scheduled)}: give --lr-schedule {name} too, or drop it");
             }
 
             var options = new TrainOptions
