@@ -35,9 +35,9 @@ public static class PyTorchFiles
     /// </summary>
     public static ModelDocument Import(string path, Architecture architecture)
     {
-        ExportFormat? format = ModelExport.FormatOf(path);
-        if (format is not (ExportFormat.Pt or ExportFormat.Safetensors))
+        if (!IsStateDict(path))
             throw new ArgumentException($"'{path}' is not named as a state dict (.pt, .pth, .safetensors)", nameof(path));
+        ExportFormat format = ModelExport.FormatOf(path)!.Value;
         string kind = JsonFile.Describe(AddMlpFile.Model);
         long parameterBytes = architecture.ParameterCount * sizeof(double);
         // The file is read whole by PyBridge: it must be a regular file no larger than its tensors and some framing.

@@ -54,16 +54,11 @@ internal sealed class TrainingHistory : IDisposable
     public int? FirstNonFinite(int from, int to)
     {
         using var scope = NewDisposeScope();
-        for (int start = Math.Max(from, _start) - _start; start < to - _start;)
-        {
-            (int chunk, int row) = Math.DivRem(start, ChunkEpochs);
-            int count = Math.Min(to - _start - start, ChunkEpochs - row);
-            Tensor window = _loss[chunk].narrow(0, row, count);
-            if (!window.isfinite().all().item<bool>())
-                return _start + start + (int)window.isfinite().logical_not().nonzero()[0, 0].item<long>();
-            start += count;
-        }
-        return null;
+        int first = Math.Max(from, _start) - _start;
+        Tensor finite = Rows(_loss, first, to - _start - first).isfinite();
+        if (finite.all().item<bool>())
+            return null;
+        return _start + first + (int)finite.logical_not().nonzero()[0, 0].item<long>();
     }
 
     /// <summary>The first <paramref name="epochs"/> records (a resumed run's earlier ones included), on the host.</summary>
