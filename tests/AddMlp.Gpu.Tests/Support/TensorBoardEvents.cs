@@ -36,6 +36,7 @@ public static class TensorBoardEvents
         foreach (string file in Directory.GetFiles(directory, "events.out.tfevents.*"))
         {
             List<Tensorboard.Event> events = Read(file);
+            Assert.True(events.Count > 0, $"{file}: no events (yet)"); // the writer makes the file before its first record
             Assert.Equal("brain.Event:2", events[0].FileVersion);
             foreach (Tensorboard.Event e in events.Skip(1))
             {
