@@ -46,7 +46,7 @@ public static class PredictCommand
             string modelPath = parse.GetValue(model.Path)!;
             ModelDocument doc = model.Load(parse);
             string deviceName = parse.GetValue(device)!;
-            double[] sums = deviceName == "cpu" && ManagedNetwork.Supports(doc)
+            double[] sums = deviceName == "cpu"
                 ? ManagedNetwork.Predict(doc, pairs) // no libtorch needed: a few multiply-adds
                 : Predictor.Predict(doc, pairs, Devices.Resolve(deviceName));
             int overflow = Array.FindIndex(sums, s => !double.IsFinite(s) || (doc.Dtype == DType.Float32 && !float.IsFinite((float)s)));

@@ -51,6 +51,7 @@ public static class TrainCommand
             },
         };
         Option<int?> earlyStop = SharedOptions.OptionalWhole("--early-stop", 1, int.MaxValue, "Stop when val_loss has not improved for N epochs, keeping the best epoch's weights (needs --val-fraction)");
+        Option<Choice<Kernels>?> kernels = SharedOptions.Kernels("How the forward and backward passes are computed: portable (the same numbers on every CPU, at any --threads; the CPU's default) or native (libtorch's own: faster for wide networks, but the last bits depend on the processor; a GPU's default)");
         Option<int?> threads = SharedOptions.OptionalWhole("--threads", 1, 1024, "CPU threads for libtorch (default: 1 below a million elements per op, else one per core)");
         Option<int> logEvery = SharedOptions.AtLeast("--log-every", Trainer.DefaultReportEvery, 1, "Print the loss every N epochs (epoch 1, 1+N, ...)");
         Option<string> model = SharedOptions.ModelPath("Where to write the model (JSON)");
@@ -69,7 +70,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the network to add two numbers; writes the model and the loss curve.\n\nExample: addmlp train --hidden 16,16 --epochs 2000 --lr 0.01 --plot loss.png")
         {
             device, lr, lrSchedule, lrStepSize, lrGamma, lrMin, lrPctStart, lrDivFactor, lrFinalDivFactor, lrBaseMomentum, lrMaxMomentum, epochs, seed, samples, range, noise, hidden, activation, optimizer, momentum, weightDecay,
-            clipGradNorm, batchSize, dtype, targetLoss, valFraction, earlyStop, threads, logEvery, model, lossCurve, plot, tensorboard, json, quiet,
+            clipGradNorm, batchSize, dtype, targetLoss, valFraction, earlyStop, kernels, threads, logEvery, model, lossCurve, plot, tensorboard, json, quiet,
             resume, config, printConfig, checkpointEvery, maxTime,
         };
 
@@ -99,6 +100,7 @@ public static class TrainCommand
         settings.Add("target_loss", targetLoss);
         settings.Add("val_fraction", valFraction);
         settings.Add("early_stop", earlyStop);
+        settings.Add("kernels", kernels);
         settings.Add("threads", threads);
         settings.Add("architecture.hidden", hidden);
         settings.Add("architecture.activation", activation);
@@ -180,8 +182,11 @@ public static class TrainCommand
                 TargetLoss = Get(targetLoss),
                 ValFraction = Get(valFraction) ?? 0,
                 EarlyStop = Get(earlyStop),
+                Kernels = Get(kernels)?.Value,
                 Threads = Get(threads),
             };
+            if (options.Kernels == Kernels.Portable && options.Device.StartsWith("cuda", StringComparison.Ordinal))
+                throw new UsageException($"--kernels portable runs on the CPU only: use --device cpu (or auto), or --kernels native on {options.Device}");
             if (options.LrSchedule == LrSchedule.Step && options.LrStepSize is null)
                 throw new UsageException("--lr-schedule step decays every N epochs: give --lr-step-size N too");
             if (options.LrBaseMomentum > options.LrMaxMomentum)

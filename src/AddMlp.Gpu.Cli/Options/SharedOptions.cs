@@ -63,6 +63,9 @@ public static partial class SharedOptions
 
     public static Option<Choice<Activation>> Activation(string description) => Choice("--activation", AddMlp.Gpu.Activation.Relu, description);
 
+    /// <summary>--kernels: how the forward and backward passes are computed; absent, the device's default (portable on the CPU, native on a GPU).</summary>
+    public static Option<Choice<Kernels>?> Kernels(string description) => OptionalChoice<Kernels>("--kernels", description);
+
     /// <summary>One of an enum's members, by the names files use too (offered by tab completion).</summary>
     public static Option<Choice<T>> Choice<T>(string name, T defaultValue, string description)
         where T : struct, Enum

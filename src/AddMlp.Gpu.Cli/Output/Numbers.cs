@@ -26,5 +26,6 @@ public static class Numbers
 
     private static string Coefficient(double value) => value.ToString("F5", CultureInfo.InvariantCulture);
 
-    private static string Signed(double value) => value < 0 ? $"- {Coefficient(-value)}" : $"+ {Coefficient(value)}";
+    /// <summary>"- 0.25000" for a negative value, else "+ 0.25000"; a value that shows as 0.00000 gets "+", whatever its sign.</summary>
+    private static string Signed(double value) => value < 0 && Coefficient(-value) != Coefficient(0) ? $"- {Coefficient(-value)}" : $"+ {Coefficient(Math.Abs(value))}";
 }

@@ -5,6 +5,7 @@ namespace AddMlp.Gpu;
 /// <summary>One benchmark measurement: steady-state training steps at one sample count on one device. Its JSON names are those of the benchmark's report.</summary>
 /// <param name="Samples">Rows of X (and y).</param>
 /// <param name="Device">cpu or cuda:N.</param>
+/// <param name="Kernels">The kernels the steps were computed with.</param>
 /// <param name="Threads">libtorch's CPU threads during the measurement.</param>
 /// <param name="Steps">How many steps were timed (after the warm-up).</param>
 /// <param name="MicrosecondsPerStep">Wall time of one training step (zero_grad, forward, MSE, backward, optimizer step).</param>
@@ -13,6 +14,7 @@ namespace AddMlp.Gpu;
 internal sealed record BenchRow(
     long Samples,
     string Device,
+    Kernels Kernels,
     int Threads,
     int Steps,
     [property: JsonPropertyName("us_per_step")] double MicrosecondsPerStep,

@@ -13,20 +13,22 @@ namespace AddMlp.Gpu;
 internal static class StepBenchmark
 {
     /// <remarks>Stops between steps with <see cref="OperationCanceledException"/> when <paramref name="cancellation"/> is signalled.</remarks>
-    public static BenchRow Run(long samples, ResolvedDevice device, int threads, Architecture architecture, double seconds = 0.5, CancellationToken cancellation = default)
+    public static BenchRow Run(long samples, ResolvedDevice device, Kernels? kernels, int threads, Architecture architecture, double seconds = 0.5, CancellationToken cancellation = default)
     {
         NativeRuntime.EnsureLoaded();
         set_num_threads(threads);
         PeakMemory.Reset();
         Device target = device.Torch;
+        Kernels chosen = KernelChoice.For(kernels, device);
+        var options = new TrainOptions { Architecture = architecture };
 
         manual_seed(42);
         var (xHost, yHost) = AdditionData.Create(samples, InputRange.Unit);
         using Sequential model = AdderNet.Create(architecture);
-        using var data = TrainingSplit.Create(xHost, yHost, 0, target, float32);
         model.to(target);
         using FlatParameters parameters = FlatParameters.Bind(model);
-        using var optimizer = new StepOptimizer(parameters, new TrainOptions());
+        using var step = new TrainingStep(model, parameters, options, chosen);
+        using var data = TrainingSplit.Create(xHost, yHost, 0, target, float32, step.Layout);
 
         double Timed(int steps)
         {
@@ -36,7 +38,7 @@ internal static class StepBenchmark
             {
                 cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                Trainer.Step(model, parameters, optimizer, data.X, data.Y);
+                step.Run(data.X, data.Y);
             }
             Synchronize(device);
             return Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -55,7 +57,7 @@ internal static class StepBenchmark
         elapsed = Timed(n);
 
         double copy = CopySeconds(data.X, data.Y, device);
-        return new BenchRow(samples, device.Name, threads, n, elapsed / n * 1e6, copy * 1e6, PeakMemory.PeakRssBytes());
+        return new BenchRow(samples, device.Name, chosen, threads, n, elapsed / n * 1e6, copy * 1e6, PeakMemory.PeakRssBytes());
     }
 
     /// <summary>Time of one copy of X and y on their device (the median of several).</summary>

@@ -13,19 +13,22 @@ internal sealed class TrainingSplit : IDisposable
     public Tensor? ValX { get; init; }
     public Tensor? ValY { get; init; }
 
-    /// <summary>Copies the CPU data where training happens, and frees the CPU copies.</summary>
-    public static TrainingSplit Create(Tensor x, Tensor y, int validationRows, Device device, ScalarType dtype)
+    /// <summary>
+    /// Copies the CPU data where training happens, laid out as the training step takes it (<paramref name="layout"/>
+    /// of each [n, k] part; by default as it is), and frees the CPU copies.
+    /// </summary>
+    public static TrainingSplit Create(Tensor x, Tensor y, int validationRows, Device device, ScalarType dtype, Func<Tensor, Tensor>? layout = null)
     {
         using (x)
         using (y)
         using (NewDisposeScope())
-            return Split(x, y, validationRows, device, dtype);
+            return Split(x, y, validationRows, device, dtype, layout ?? (t => t));
     }
 
-    private static TrainingSplit Split(Tensor x, Tensor y, int validationRows, Device device, ScalarType dtype)
+    private static TrainingSplit Split(Tensor x, Tensor y, int validationRows, Device device, ScalarType dtype, Func<Tensor, Tensor> layout)
     {
         long n = x.shape[0] - validationRows;
-        Tensor Place(Tensor t, long start, long rows) => t.narrow(0, start, rows).to(dtype).to(device, copy: true).MoveToOuterDisposeScope();
+        Tensor Place(Tensor t, long start, long rows) => layout(t.narrow(0, start, rows).to(dtype).to(device, copy: true)).MoveToOuterDisposeScope();
         return new TrainingSplit
         {
             X = Place(x, 0, n),

@@ -32,7 +32,7 @@ internal static class Json
         {
             new NumberArrayConverter<double>(), new NumberArrayConverter<long>(), new ShortestDoubleConverter(),
             new EnumNameConverter<DType>(), new EnumNameConverter<Activation>(), new EnumNameConverter<Optimizer>(), new EnumNameConverter<LrSchedule>(),
-            new EnumNameConverter<TrainStatus>(), new EnumNameConverter<ExportFormat>(),
+            new EnumNameConverter<TrainStatus>(), new EnumNameConverter<ExportFormat>(), new EnumNameConverter<Kernels>(),
         },
         TypeInfoResolver = JsonTypeInfoResolver.Combine([.. resolvers, AddMlpJsonContext.Default]),
     };

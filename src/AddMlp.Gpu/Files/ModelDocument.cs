@@ -4,12 +4,16 @@ namespace AddMlp.Gpu;
 
 /// <summary>
 /// The model file (format "addmlp-model"): architecture, weights by PyTorch name, training record and,
-/// since version 2, the state that lets `train --resume` continue the run. Version 1 files are read too.
+/// since version 2, the state that lets `train --resume` continue the run; since version 3, the kernels
+/// the run computed with and the threads it used. Versions 1 and 2 are read too.
 /// </summary>
 public sealed record ModelDocument : IAddMlpDocument<ModelDocument>
 {
     public const string FormatName = "addmlp-model";
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
+
+    /// <summary>The first version whose runs this addmlp continues: earlier ones computed with other arithmetic (<see cref="Kernels"/>).</summary>
+    public const int OldestResumableVersion = 3;
 
     public string Format { get; init; } = FormatName;
     public int Version { get; init; } = CurrentVersion;

@@ -15,11 +15,11 @@ public sealed record TrainConfigDocument
     public DType Dtype { get; init; } = DType.Float32;
     public required TrainOptions Training { get; init; }
 
-    /// <summary>The options as a run records them: defaults resolved (weight decay, threads).</summary>
+    /// <summary>The options as a run records them: the weight decay's default resolved; kernels and threads, when not given, left to the machine that runs it.</summary>
     public static TrainConfigDocument From(TrainOptions options) => new()
     {
         Architecture = options.Architecture,
         Dtype = options.DType,
-        Training = options with { WeightDecay = options.EffectiveWeightDecay, Threads = Trainer.ThreadsFor(options) },
+        Training = options with { WeightDecay = options.EffectiveWeightDecay },
     };
 }

@@ -28,6 +28,8 @@ public sealed record TrainingOutcome
     /// <summary>With early stopping: the 1-based epoch whose weights the file holds (the best validation loss).</summary>
     public int? BestEpoch { get; init; }
     public required double ElapsedMs { get; init; }
+    /// <summary>libtorch's CPU threads during the run (machine-dependent when not given as an option, like the time fields).</summary>
+    public required int ThreadsUsed { get; init; }
     public required string Torchsharp { get; init; }
     public required string Backend { get; init; }
     public required DateTimeOffset FinishedUtc { get; init; }
@@ -43,6 +45,7 @@ public sealed record TrainingOutcome
         WeightError = result.WeightErrors is { Length: > 0 } err ? err[^1] : null,
         BestEpoch = result.BestEpoch,
         ElapsedMs = Math.Round(result.Elapsed.TotalMilliseconds, 3),
+        ThreadsUsed = result.ThreadsUsed,
         Torchsharp = NativeRuntime.TorchSharpVersion,
         Backend = NativeRuntime.Backend,
         FinishedUtc = result.FinishedUtc,

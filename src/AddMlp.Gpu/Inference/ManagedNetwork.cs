@@ -5,18 +5,14 @@ namespace AddMlp.Gpu;
 /// <summary>
 /// The saved network evaluated in plain C#, for a few predictions on the CPU. Loading libtorch takes
 /// about 0.4 s; a prediction is a handful of multiply-adds, so `predict` on the CPU skips libtorch.
-/// Computes in the model's dtype, layer by layer as torch.nn.Linear does (the products summed in input
-/// order, then the bias added); results agree with libtorch's to within float rounding (tests check it).
+/// Computes in the model's dtype exactly as the portable kernels do (<see cref="PortableNetwork"/>: the
+/// products added in input order, then the bias; <see cref="PortableMath"/>'s tanh and GELU), so its
+/// results are theirs to the bit (tests check it), on every processor.
 /// </summary>
 internal static class ManagedNetwork
 {
-    /// <summary>Activations evaluated here; GELU (which needs erf) goes through libtorch.</summary>
-    public static bool Supports(ModelDocument model) => model.Architecture.Activation is null or Activation.Relu or Activation.Tanh;
-
     public static double[] Predict(ModelDocument model, IReadOnlyList<(double A, double B)> pairs)
     {
-        if (!Supports(model))
-            throw new NotSupportedException($"{model.Architecture} needs libtorch");
         bool single = model.Dtype == DType.Float32;
         var layers = model.Architecture.Parameters().Chunk(2)
             .Select(pair => (Weight: model.StateDict[pair[0].Name], Bias: model.StateDict[pair[1].Name]))
@@ -39,7 +35,7 @@ internal static class ManagedNetwork
 
     private static double Round(double value, bool single) => single ? (float)value : value;
 
-    /// <summary>One Linear layer in <typeparamref name="T"/> arithmetic: the products summed in input order, then the bias.</summary>
+    /// <summary>One Linear layer in <typeparamref name="T"/> arithmetic: the products added in input order, then the bias.</summary>
     private static double[] Linear<T>(double[] x, TensorData weight, TensorData bias)
         where T : IFloatingPointIeee754<T>
     {
@@ -47,8 +43,8 @@ internal static class ManagedNetwork
         var y = new double[outputs];
         for (int o = 0; o < outputs; o++)
         {
-            T acc = T.Zero;
-            for (int i = 0; i < inputs; i++)
+            T acc = T.CreateTruncating(weight.Values[o * inputs]) * T.CreateTruncating(x[0]);
+            for (int i = 1; i < inputs; i++)
                 acc += T.CreateTruncating(weight.Values[o * inputs + i]) * T.CreateTruncating(x[i]);
             y[o] = double.CreateTruncating(acc + T.CreateTruncating(bias.Values[o]));
         }
@@ -59,7 +55,12 @@ internal static class ManagedNetwork
     {
         for (int i = 0; i < x.Length; i++)
         {
-            double v = activation == Activation.Relu ? Math.Max(0, x[i]) : Math.Tanh(x[i]);
+            double v = activation switch
+            {
+                Activation.Relu => Math.Max(0, x[i]),
+                Activation.Tanh => PortableMath.Tanh(x[i]),
+                _ => PortableMath.Gelu(x[i]),
+            };
             x[i] = Round(v, single);
         }
     }

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace AddMlp.Gpu;
 
 /// <summary>
@@ -28,10 +26,12 @@ public static class ExactRule
     public static double WeightDistance((double W0, double W1, double Bias) c) =>
         Math.Sqrt((c.W0 - 1) * (c.W0 - 1) + (c.W1 - 1) * (c.W1 - 1));
 
-    /// <summary><see cref="Distance"/> of every row of <paramref name="wb"/> ([n, 3]: w0, w1, b), on its device.</summary>
-    internal static Tensor Distances(Tensor wb)
+    /// <summary><see cref="Distance"/> of each (w0, w1, b) in <paramref name="wb"/> (three values a row), computed here in double: the same bits on every processor.</summary>
+    internal static double[] Distances(double[] wb)
     {
-        Tensor exact = tensor(new double[] { 1, 1, 0 }, dtype: wb.dtype, device: wb.device);
-        return (wb - exact).square().sum(1).sqrt();
+        var distances = new double[wb.Length / 3];
+        for (int row = 0; row < distances.Length; row++)
+            distances[row] = Distance((wb[3 * row], wb[3 * row + 1], wb[3 * row + 2]));
+        return distances;
     }
 }

@@ -4,11 +4,13 @@ using static TorchSharp.torch;
 namespace AddMlp.Gpu;
 
 /// <summary>
-/// PyTorch's Adam, AdamW and SGD (momentum, weight decay), written over <see cref="FlatParameters"/>
-/// with the same formulas in the same order as torch.optim's single-tensor implementations, so the
-/// parameters come out bit-identical to theirs (and to TorchSharp's) with a third of the ops.
+/// PyTorch's Adam, AdamW and SGD (momentum, weight decay) for parameters on a GPU, written over
+/// <see cref="FlatParameters"/> as tensor ops with the same formulas in the same order as torch.optim's
+/// single-tensor implementations, so that a step never waits for the device; a third of the ops
+/// torch.optim takes. On the CPU, <see cref="HostOptimizer{T}"/> does the same in a loop (the tests
+/// check that the two agree).
 /// </summary>
-internal sealed class StepOptimizer : IDisposable
+internal sealed class DeviceOptimizer : IStepOptimizer
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, Eps = 1e-8;
 
@@ -29,7 +31,7 @@ internal sealed class StepOptimizer : IDisposable
     private long _step;
     private (long Step, Tensor[] Buffers)? _mark;         // see Mark
 
-    public StepOptimizer(FlatParameters parameters, TrainOptions options)
+    public DeviceOptimizer(FlatParameters parameters, TrainOptions options)
     {
         _p = parameters;
         _kind = options.Optimizer;
@@ -96,10 +98,6 @@ internal sealed class StepOptimizer : IDisposable
         param.addcdiv_(_expAvg, _denom, value: stepSize);
     }
 
-    /// <summary>
-    /// The rate (and momentum, where the schedule sets it) the next steps take: a schedule's, set before
-    /// each epoch, as torch.optim reads param_groups' lr and betas (Adam, AdamW) or momentum (SGD).
-    /// </summary>
     public void SetRate(EpochRate rate)
     {
         if (rate.Lr != _lr)
@@ -144,7 +142,6 @@ internal sealed class StepOptimizer : IDisposable
 
     private static readonly Scalar ClipEps = 1e-6, ClipMaxCoefficient = 1.0;
 
-    /// <summary>Steps taken, and the buffers by torch.optim's names, on the host: what a resumed run needs (<see cref="TrainingState"/>).</summary>
     public (long Step, Dictionary<string, double[]> Buffers) Export()
     {
         using var scope = NewDisposeScope();
@@ -154,7 +151,6 @@ internal sealed class StepOptimizer : IDisposable
         return (_step, buffers);
     }
 
-    /// <summary>Takes up a run where <see cref="Export"/> left it (the buffers' names checked by <see cref="ResumePoint"/>).</summary>
     public void Restore(long step, IReadOnlyDictionary<string, double[]> buffers)
     {
         using var noGrad = no_grad();
@@ -171,10 +167,6 @@ internal sealed class StepOptimizer : IDisposable
         _expAvgSq!.copy_(Values("exp_avg_sq"));
     }
 
-    /// <summary>
-    /// Remembers the state now (the start of a minibatch epoch), for <see cref="Rewind"/>: an epoch cut
-    /// short must leave the optimizer as the last whole epoch left it, or a resumed run would differ.
-    /// </summary>
     public void Mark()
     {
         using var noGrad = no_grad();
@@ -190,7 +182,6 @@ internal sealed class StepOptimizer : IDisposable
         _mark = (_step, [.. current.Select(b => b.clone().DetachFromDisposeScope())]);
     }
 
-    /// <summary>Puts the state back as <see cref="Mark"/> found it.</summary>
     public void Rewind()
     {
         if (_mark is not { } mark)

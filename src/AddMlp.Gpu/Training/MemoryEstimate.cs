@@ -9,7 +9,9 @@ internal static class MemoryEstimate
     /// <summary>
     /// Bytes a run needs at its peak, approximately: the data (inputs and labels), and per sample the
     /// forward activations and their gradients (each hidden layer's pre-activation and activation, and
-    /// the output's prediction, difference and square), plus the per-epoch loss history.
+    /// the output's prediction, difference and square), plus the per-epoch loss history; and the portable
+    /// kernels' per-sample gradient terms, a slice of at most <see cref="PortableNetwork.GradientTermValues"/>
+    /// values at a time, about three times over while they are summed.
     /// </summary>
     public static long TrainingBytes(TrainOptions options)
     {
@@ -20,7 +22,8 @@ internal static class MemoryEstimate
                          + 2 * 3 * a.Outputs;                 // prediction, difference, square, with gradients
         long parameters = a.ParameterCount;
         long history = options.Epochs * (2L + (a.IsLinear ? 3 : 0)); // loss, val_loss, weights
-        return bytesPerValue * (options.Samples * perSample + 4 * parameters + history)
+        long gradientTerms = 3 * Math.Min(PortableNetwork.GradientTermValues, options.Samples * (parameters + 1));
+        return bytesPerValue * (options.Samples * perSample + 4 * parameters + history + gradientTerms)
                + sizeof(float) * (long)options.Samples * 3; // the float32 CPU copy the data is made in
     }
 

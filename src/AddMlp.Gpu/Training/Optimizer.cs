@@ -1,6 +1,6 @@
 namespace AddMlp.Gpu;
 
-/// <summary>The optimizers addmlp offers (see <see cref="StepOptimizer"/>), as torch.optim has them (written "adam", "adamw", "sgd").</summary>
+/// <summary>The optimizers addmlp offers (see <see cref="IStepOptimizer"/>), as torch.optim has them (written "adam", "adamw", "sgd").</summary>
 public enum Optimizer
 {
     Adam,

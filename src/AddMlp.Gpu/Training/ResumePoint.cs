@@ -24,8 +24,9 @@ public sealed record ResumePoint
     /// What continuing a run may change without changing what it computes, by the options' names in the
     /// model file: <see cref="TrainOptions.Epochs"/> (the total; not with the cosine or one-cycle schedule,
     /// whose period it is), <see cref="TrainOptions.TargetLoss"/>, <see cref="TrainOptions.Device"/> and
-    /// <see cref="TrainOptions.Threads"/> (the last two give the same numbers only on the same device
-    /// and, above a million elements per op, the same thread count).
+    /// <see cref="TrainOptions.Threads"/> (with portable kernels neither changes a number; with native
+    /// kernels the numbers are the same only on the same device and, above a million elements per op,
+    /// at the same thread count).
     /// </summary>
     public static IReadOnlyList<string> MayChange(TrainOptions run) =>
         run.LrSchedule is LrSchedule.Cosine or LrSchedule.Onecycle ? ["target_loss", "device_requested", "threads"] : ["epochs", "target_loss", "device_requested", "threads"];
@@ -58,9 +59,11 @@ public sealed record ResumePoint
     public static ResumePoint From(ModelDocument model, string path)
     {
         ModelFileException Invalid(string problem) => new(AddMlpFile.Model, FileProblem.Invalid, path, $"model file '{path}': resume.{problem}");
-        if (model.Training is null || model.Resume is null)
+        if (model.Training is null || model.Resume is null || model.Version < ModelDocument.OldestResumableVersion)
         {
-            string why = model.Training is null ? "it was not made by `train`" : $"it was written as version {model.Version}, before runs could be resumed";
+            string why = model.Training is null ? "it was not made by `train`"
+                : model.Resume is null ? $"it was written as version {model.Version}, before runs could be resumed"
+                : $"it was written as version {model.Version}, by an addmlp whose arithmetic (kernels, label noise) differs from this one's, so it would not go on as it began";
             throw new ModelFileException(AddMlpFile.Model, FileProblem.NotResumable, path, $"model file '{path}' holds no run to continue: {why}");
         }
         TrainOptions options = model.Training.Options;

@@ -89,6 +89,12 @@ public sealed record TrainOptions
     /// <summary>Fraction of the samples held out for validation (0: none).</summary>
     public double ValFraction { get; init; }
 
+    /// <summary>
+    /// How the forward and backward passes are computed (<see cref="AddMlp.Gpu.Kernels"/>); null: portable on
+    /// the CPU, native on a GPU. A run's result records the kernels it used.
+    /// </summary>
+    public Kernels? Kernels { get; init; }
+
     /// <summary>CPU threads for libtorch; null chooses from the work (<see cref="Trainer.ThreadsFor"/>).</summary>
     public int? Threads { get; init; }
 

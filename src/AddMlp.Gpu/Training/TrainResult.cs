@@ -3,9 +3,11 @@ namespace AddMlp.Gpu;
 /// <summary>What a training run produced: the learned weights, every epoch's loss, and how it went.</summary>
 public sealed record TrainResult
 {
-    /// <summary>The options the run was given, its defaults resolved (<see cref="TrainOptions.WeightDecay"/>, <see cref="TrainOptions.Threads"/>).</summary>
+    /// <summary>The options the run was given, its defaults resolved (<see cref="TrainOptions.WeightDecay"/>, <see cref="TrainOptions.Kernels"/>).</summary>
     public required TrainOptions Options { get; init; }
     public required ResolvedDevice Device { get; init; }
+    /// <summary>libtorch's CPU threads during the run: <see cref="TrainOptions.Threads"/>, or <see cref="Trainer.ThreadsFor"/>'s choice for this machine.</summary>
+    public required int ThreadsUsed { get; init; }
     public required TrainStatus Status { get; init; }
     public required int EpochsRun { get; init; }
     /// <summary>One value per epoch run: the loss of that epoch's forward pass(es), before its optimizer step(s).</summary>

@@ -48,6 +48,8 @@ public static class Trainer
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(control.ReportEvery, 1);
         ResumePoint? resume = control.ResumeFrom;
+        if (resume is not null)
+            options = options with { Kernels = options.Kernels ?? resume.Options.Kernels }; // a resumed run computes as it began
         if (resume is not null && !ResumePoint.SameRun(resume.Options, options))
             throw new ArgumentException("a resumed run keeps its options, except " + string.Join(", ", ResumePoint.MayChange(resume.Options)), nameof(options));
         if (options.EarlyStop is not null && options.ValidationSamples == 0)
@@ -61,7 +63,8 @@ public static class Trainer
         NativeRuntime.EnsureLoaded();
         int threads = ThreadsFor(options);
         set_num_threads(threads);
-        ResolvedDevice device = Devices.Resolve(options.Device);
+        ResolvedDevice device = KernelChoice.Device(options.Device, options.Kernels);
+        Kernels kernels = KernelChoice.For(options.Kernels, device);
         MemoryEstimate.EnsureFits(options, device);
         Device target = device.Torch;
         ScalarType dtype = options.DType.ToTorch();
@@ -70,23 +73,24 @@ public static class Trainer
         if (control.MaxTime is TimeSpan limit)
             stop.CancelAfter(limit);
 
-        // Same order as the tutorial, so the CPU reproduces PyTorch's numbers: seed, data, model.
+        // Same order as the tutorial, so that a seed gives PyTorch's data and initial weights: seed, data, model.
         manual_seed(options.Seed);
         if (device.IsCuda)
             cuda.manual_seed_all(options.Seed);
         var (xAll, yAll) = AdditionData.Create(options.Samples, options.Range, options.Noise);
         using Sequential model = AdderNet.Create(options.Architecture);
 
-        // Then data and model move to the device (and dtype); made on the CPU, they are the same everywhere.
-        using var data = TrainingSplit.Create(xAll, yAll, options.ValidationSamples, target, dtype);
-        var (x, y, xVal, yVal) = (data.X, data.Y, data.ValX, data.ValY);
+        // Then model and data move to the device (and dtype), the data laid out as the step's kernels take
+        // it; made on the CPU, they are the same everywhere.
         model.to(dtype).to(target);
         using FlatParameters parameters = FlatParameters.Bind(model);
-        using var optimizer = new StepOptimizer(parameters, options);
+        using var step = new TrainingStep(model, parameters, options, kernels);
+        using var data = TrainingSplit.Create(xAll, yAll, options.ValidationSamples, target, dtype, step.Layout);
+        var (x, y, xVal, yVal) = (data.X, data.Y, data.ValX, data.ValY);
         using Generator? shuffle = options.BatchSize is null ? null : new Generator((ulong)options.Seed);
         using var history = new TrainingHistory(options.Epochs, xVal is not null, parameters, options.Architecture, target, dtype, resume);
         if (resume is not null)
-            Restore(resume, options.Architecture, parameters, optimizer, shuffle);
+            Restore(resume, options.Architecture, parameters, step.Optimizer, shuffle);
         using Minibatches? minibatch = options.BatchSize is int size ? new Minibatches(size, shuffle!, parameters) : null;
         using var best = options.EarlyStop is int patience ? new BestEpoch(patience, parameters, resume) : null;
         // A schedule's rates, each epoch's set before it runs and kept for the loss curve (a resumed run's too).
@@ -98,11 +102,12 @@ public static class Trainer
         TrainResult Result(int epochsRun, TrainStatus status)
         {
             var (losses, valLosses, weightErrors) = history.ToHost(epochsRun);
-            var (step, buffers) = optimizer.Export();
+            var (optimizerStep, buffers) = step.Optimizer.Export();
             using Tensor? generator = shuffle?.get_state();
             return new TrainResult
             {
-                Options = options with { WeightDecay = options.EffectiveWeightDecay, Threads = threads },
+                Options = options with { WeightDecay = options.EffectiveWeightDecay, Kernels = kernels },
+                ThreadsUsed = threads,
                 Device = device,
                 Status = status,
                 EpochsRun = epochsRun,
@@ -111,7 +116,7 @@ public static class Trainer
                 WeightErrors = weightErrors,
                 LearningRates = rates?.Take(epochsRun).ToArray(),
                 StateDict = AdderNet.StateDict(model),
-                State = new TrainingState { OptimizerStep = step, OptimizerBuffers = buffers, ShuffleGenerator = generator?.bytes.ToArray(), BestWeights = best?.Weights() },
+                State = new TrainingState { OptimizerStep = optimizerStep, OptimizerBuffers = buffers, ShuffleGenerator = generator?.bytes.ToArray(), BestWeights = best?.Weights() },
                 BestEpoch = best?.Epoch,
                 ResumedAt = resume?.EpochsRun ?? 0,
                 Elapsed = clock.Elapsed,
@@ -141,17 +146,15 @@ public static class Trainer
 
             schedule.MoveNext();
             if (rates is not null)
-                optimizer.SetRate(schedule.Current);
+                step.Optimizer.SetRate(schedule.Current);
             using var scope = NewDisposeScope();
-            Tensor? loss = minibatch is not null
-                ? minibatch.Epoch(model, optimizer, x, y, stop.Token)
-                : Step(model, parameters, optimizer, x, y);
+            Tensor? loss = minibatch is not null ? minibatch.Epoch(step, x, y, stop.Token) : step.Run(x, y);
             if (loss is null)
             {
                 status = Stopped(control); // mid-epoch: weights, optimizer and shuffling are back at the last whole epoch
                 break;
             }
-            Tensor? valLoss = xVal is null ? null : ValidationLoss(model, xVal, yVal!);
+            Tensor? valLoss = xVal is null ? null : step.Loss(xVal, yVal!);
             history.Record(epoch, loss, valLoss);
             rates?.Add(schedule.Current.Lr);
             epochsRun = epoch + 1;
@@ -203,7 +206,7 @@ public static class Trainer
         control.Cancellation.IsCancellationRequested ? TrainStatus.Interrupted : TrainStatus.TimeLimit;
 
     /// <summary>Puts a new run's model, optimizer and shuffling where the resumed run left them.</summary>
-    private static void Restore(ResumePoint resume, Architecture architecture, FlatParameters parameters, StepOptimizer optimizer, Generator? shuffle)
+    private static void Restore(ResumePoint resume, Architecture architecture, FlatParameters parameters, IStepOptimizer optimizer, Generator? shuffle)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -231,24 +234,6 @@ public static class Trainer
         return options.Threads ?? (elementsPerOp < ParallelWorkThreshold ? 1 : Environment.ProcessorCount);
     }
 
-    /// <summary>
-    /// One optimizer step on (x, y); returns the loss of its forward pass. The loss still belongs to the
-    /// (spent) autograd graph: compute with it under no_grad, or detach it to keep it.
-    /// </summary>
-    internal static Tensor Step(Sequential model, FlatParameters parameters, StepOptimizer optimizer, Tensor x, Tensor y)
-    {
-        parameters.ZeroGrad();
-        Tensor loss = nn.functional.mse_loss(model.forward(x), y);
-        loss.backward();
-        optimizer.Step();
-        return loss;
-    }
-
-    private static Tensor ValidationLoss(Sequential model, Tensor x, Tensor y)
-    {
-        using var _ = no_grad();
-        return nn.functional.mse_loss(model.forward(x), y);
-    }
 }
 
 /// <summary>
@@ -261,13 +246,13 @@ internal sealed class Minibatches(int batch, Generator shuffle, FlatParameters p
     private readonly Tensor _epochStart = zeros_like(parameters.Values).DetachFromDisposeScope();
 
     /// <summary>One pass over the data; the sample-weighted mean loss, or null when stopped (and put back).</summary>
-    public Tensor? Epoch(Sequential model, StepOptimizer optimizer, Tensor x, Tensor y, CancellationToken stop)
+    public Tensor? Epoch(TrainingStep step, Tensor x, Tensor y, CancellationToken stop)
     {
-        long n = x.shape[0];
+        long n = step.Count(x);
         using Tensor shuffleState = shuffle.get_state();
         using (no_grad())
             _epochStart.copy_(parameters.Values);
-        optimizer.Mark();
+        step.Optimizer.Mark();
         Tensor order = randperm(n, generator: shuffle).to(x.device);
         Tensor total = zeros(1, dtype: x.dtype, device: x.device);
         for (long start = 0; start < n; start += batch)
@@ -276,14 +261,14 @@ internal sealed class Minibatches(int batch, Generator shuffle, FlatParameters p
             {
                 using (no_grad())
                     parameters.Values.copy_(_epochStart);
-                optimizer.Rewind();
+                step.Optimizer.Rewind();
                 shuffle.set_state(shuffleState);
                 return null;
             }
             using var scope = NewDisposeScope();
             long size = Math.Min(batch, n - start);
             Tensor rows = order.narrow(0, start, size);
-            Tensor loss = Trainer.Step(model, parameters, optimizer, x.index_select(0, rows), y.index_select(0, rows));
+            Tensor loss = step.Run(step.Select(x, rows), step.Select(y, rows));
             using (no_grad())
                 total.add_(loss.mul(size));
         }

@@ -74,10 +74,14 @@ internal sealed class TrainingHistory : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(from, _start);
         using var scope = NewDisposeScope();
         int first = from - _start, count = to - from;
-        double[] Host(Tensor records) => records.to(float64).cpu().data<double>().ToArray();
-        double[]? weightError = _weights is null ? null : Host(ExactRule.Distances(Rows(_weights, first, count))); // every epoch at once
+        double[] Host(Tensor records) => records.numel() == 0 ? [] : records.to(float64).cpu().data<double>().ToArray(); // (TorchSharp cannot read an empty 2-d tensor)
+        double[]? weightError = _weights is null ? null : InDType(ExactRule.Distances(Host(Rows(_weights, first, count)))); // every epoch at once, on the host
         return (Host(Rows(_loss, first, count)), _validation ? Host(Rows(_valLoss, first, count)) : null, weightError);
     }
+
+    /// <summary>Values rounded to the run's dtype, as its files keep every series (so that a resumed run's records match).</summary>
+    private double[] InDType(double[] values) =>
+        _dtype == ScalarType.Float32 ? [.. values.Select(v => (double)(float)v)] : values;
 
     public void Dispose()
     {

@@ -36,10 +36,10 @@ public sealed class InterruptAndDivergenceTests : IDisposable
     [Fact]
     public void A_second_interrupt_exits_at_once_without_writing()
     {
-        // Epochs of about a second (a wide network on many samples). The second signal is sent only once
-        // addmlp has acknowledged the first (two SIGINTs sent at once can merge into one), while the
-        // epoch after it is still running.
-        using Process train = StartTraining("--epochs", "1000", "--samples", "200000", "--hidden", "256,256", "--log-every", "1");
+        // Epochs of about a second (a wide network on many samples, with libtorch's own kernels: the portable
+        // ones take minutes an epoch there). The second signal is sent only once addmlp has acknowledged the
+        // first (two SIGINTs sent at once can merge into one), while the epoch after it is still running.
+        using Process train = StartTraining("--epochs", "1000", "--samples", "200000", "--hidden", "256,256", "--kernels", "native", "--log-every", "1");
         Processes.WaitForStderrLine(train, "Epoch: 1 ");
 
         Processes.Signal(train, "INT");

@@ -88,8 +88,8 @@ public sealed class ToolAndHelpTests
 
         Run("dotnet", ["pack", Repo.File("src", "AddMlp.Gpu", "AddMlp.Gpu.csproj"), "-c", "Release", "-p:TorchBackend=cpu", "-o", dir.Path, "-nologo", "-v", "q"], Repo.Root);
 
-        Assert.Equal(["AddMlp.Gpu.2.0.0.nupkg"], dir.Files());
-        using var package = System.IO.Compression.ZipFile.OpenRead(dir.File("AddMlp.Gpu.2.0.0.nupkg"));
+        Assert.Equal(["AddMlp.Gpu.3.0.0.nupkg"], dir.Files());
+        using var package = System.IO.Compression.ZipFile.OpenRead(dir.File("AddMlp.Gpu.3.0.0.nupkg"));
         string Read(string entry)
         {
             using var reader = new StreamReader(package.GetEntry(entry)!.Open());

@@ -22,7 +22,7 @@ public sealed class FileFormatTests : IDisposable
         using JsonDocument json = JsonDocument.Parse(File.ReadAllText(path));
         JsonElement root = json.RootElement;
         Assert.Equal("addmlp-model", root.GetProperty("format").GetString());
-        Assert.Equal(2, root.GetProperty("version").GetInt32());
+        Assert.Equal(3, root.GetProperty("version").GetInt32());
         JsonElement arch = root.GetProperty("architecture");
         Assert.Equal(2, arch.GetProperty("inputs").GetInt32());
         Assert.Equal(0, arch.GetProperty("hidden").GetArrayLength());
@@ -33,7 +33,7 @@ public sealed class FileFormatTests : IDisposable
         Assert.Equal([1, 2], state.GetProperty("0.weight").GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
         Assert.Equal(2, state.GetProperty("0.weight").GetProperty("values").GetArrayLength());
         JsonElement training = root.GetProperty("training");
-        foreach (string key in new[] { "seed", "lr", "epochs", "epochs_run", "samples", "optimizer", "device_requested", "device", "final_loss", "elapsed_ms", "torchsharp", "status", "finished_utc" })
+        foreach (string key in new[] { "seed", "lr", "epochs", "epochs_run", "samples", "optimizer", "kernels", "threads", "device_requested", "device", "final_loss", "elapsed_ms", "threads_used", "torchsharp", "status", "finished_utc" })
             Assert.True(training.TryGetProperty(key, out _), $"training.{key} missing");
         Assert.Equal(42, training.GetProperty("seed").GetInt64());
         Assert.Equal(0.1, training.GetProperty("lr").GetDouble());
@@ -42,6 +42,9 @@ public sealed class FileFormatTests : IDisposable
         Assert.Equal("auto", training.GetProperty("device_requested").GetString());
         Assert.Equal("completed", training.GetProperty("status").GetString());
         Assert.Equal("0.107.0", training.GetProperty("torchsharp").GetString());
+        Assert.Equal("portable", training.GetProperty("kernels").GetString()); // the CPU's default, resolved
+        Assert.Equal(JsonValueKind.Null, training.GetProperty("threads").ValueKind); // not given: chosen per machine,
+        Assert.Equal(1, training.GetProperty("threads_used").GetInt32());          // as it was here
     }
 
     [Fact]

@@ -35,9 +35,15 @@ public static class Cli
         Run(Start([exe], workingDirectory, args), args);
 
     /// <summary>Runs an addmlp executable given by path with these environment variables set (null: removed).</summary>
-    public static CliResult RunExe(string exe, IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] args)
+    public static CliResult RunExe(string exe, IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] args) =>
+        Run(WithEnvironment(Start([exe], workingDirectory, args), environment), args);
+
+    /// <summary>Runs addmlp with these environment variables set (null: removed).</summary>
+    public static CliResult Run(IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] args) =>
+        Run(WithEnvironment(Start(workingDirectory, args), environment), args);
+
+    private static ProcessStartInfo WithEnvironment(ProcessStartInfo start, IReadOnlyDictionary<string, string?> environment)
     {
-        ProcessStartInfo start = Start([exe], workingDirectory, args);
         foreach ((string name, string? value) in environment)
         {
             if (value is null)
@@ -45,7 +51,7 @@ public static class Cli
             else
                 start.Environment[name] = value;
         }
-        return Run(start, args);
+        return start;
     }
 
     /// <summary>Start information for addmlp with <paramref name="args"/>, output redirected.</summary>

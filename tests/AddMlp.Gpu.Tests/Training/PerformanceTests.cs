@@ -40,8 +40,8 @@ public sealed class PerformanceTests
 
         Assert.Equal(0, result.ExitCode);
         string[] lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("   samples device  threads      µs/step", lines[0]);
-        Assert.Matches(@"^\s+1000 cpu\s+\d+\s+[0-9.]+", lines[1]);
+        Assert.StartsWith("   samples device  kernels  threads      µs/step", lines[0]);
+        Assert.Matches(@"^\s+1000 cpu\s+portable\s+\d+\s+[0-9.]+", lines[1]);
     }
 
     [Fact]
