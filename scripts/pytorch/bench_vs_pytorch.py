@@ -6,13 +6,13 @@ Run through scripts/bench-vs-pytorch, which installs PyTorch and builds addmlp f
 import argparse
 import datetime
 import json
-import math
 import os
 import platform
 import statistics
-import struct
 import subprocess
 import sys
+
+import parity
 import tempfile
 import time
 
@@ -48,38 +48,15 @@ def median(values):
     return statistics.median(values)
 
 
-def parity(addmlp, work):
-    """Loss curves of both over the first 150 epochs, to 4 significant digits, for seeds 42 and 7."""
+def loss_parity(addmlp, work):
+    """Loss curves of both over the first 150 epochs, for seeds 42 and 7, against the stated tolerance (parity.py)."""
     results = {}
     for seed in (42, 7):
         model, curve, ref = (os.path.join(work, f"{name}-{seed}.json") for name in ("m", "l", "pt"))
         run([addmlp, "train", "--quiet", "--seed", str(seed), "--epochs", "150", "--model", model, "--loss-curve", curve], work)
         run([PY, os.path.join(HERE, "tutorial.py"), "--seed", str(seed), "--epochs", "150", "--loss-json", ref], work)
-        ours = json.load(open(curve))["loss"]
-        theirs = json.load(open(ref))
-        agree = [same_to_4_digits(a, b) for a, b in zip(ours, theirs)]
-        results[seed] = {"epochs": len(theirs), "agree": sum(agree), "identical": sum(as_float32(a) == as_float32(b) for a, b in zip(ours, theirs)),
-                         "same_printed": sum(f"{a:.3e}" == f"{b:.3e}" for a, b in zip(ours, theirs)),
-                         "max_relative_difference": max(abs(f32(a) - f32(b)) / abs(f32(b)) for a, b in zip(ours, theirs) if b),
-                         "first_disagreement": next((i + 1 for i, ok in enumerate(agree) if not ok), None)}
+        results[seed] = parity.compare(json.load(open(curve))["loss"], json.load(open(ref)))
     return results
-
-
-def f32(x):
-    """x rounded to float32, as a Python float."""
-    return struct.unpack("<f", struct.pack("<f", x))[0]
-
-
-def as_float32(x):
-    """The float32 bits of a loss (both tools compute in float32; JSON holds them as doubles)."""
-    return struct.pack("<f", x)
-
-
-def same_to_4_digits(a, b):
-    """a and b agree to 4 significant digits: they differ by at most half a unit in b's 4th digit."""
-    if a == b:
-        return True
-    return abs(a - b) <= 0.5 * 10 ** (math.floor(math.log10(abs(b))) - 3)
 
 
 def steady_state(addmlp, work, runs, sizes, thread_counts):
@@ -178,7 +155,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as work:
         print("parity (loss curves)...", file=sys.stderr)
-        agreement = parity(args.addmlp, work)
+        agreement = loss_parity(args.addmlp, work)
         print("steady-state steps...", file=sys.stderr)
         steps = steady_state(args.addmlp, work, runs, sizes, thread_counts)
         print("whole processes...", file=sys.stderr)
@@ -223,10 +200,10 @@ def main():
     print(f"\n| addmlp memory over {memory['epochs']:,} epochs at 1e3 samples | RSS at epoch {memory['from_epoch']:,} | at epoch {memory['last_logged_epoch']:,} | growth | target |")
     print("|---|---:|---:|---:|---:|")
     print(f"| VmRSS (MiB) | {memory['rss_at_from'] / 2**20:.1f} | {memory['rss_at_last_log'] / 2**20:.1f} | {memory['growth'] * 100:+.1f}% | ≤ +3% |")
-    same = all(a["agree"] == a["epochs"] for a in agreement.values())
-    print(f"\nLoss curves, first 150 epochs: "
-          + "; ".join(f"seed {s}: {a['agree']}/{a['epochs']} epochs agree to 4 significant digits, "
-                      f"{a['identical']}/{a['epochs']} are the same float32 (largest relative difference {a['max_relative_difference']:.1e})"
+    same = all(a["within"] == a["epochs"] for a in agreement.values())
+    print(f"\nLoss curves, first 150 epochs, against the tolerance ({parity.describe()}): "
+          + "; ".join(f"seed {s}: {a['within']}/{a['epochs']} epochs within it (largest relative difference "
+                      + ", ".join(f"{r:.1e} through {t}" for t, r in a["largest_by_band"]) + f"), {a['identical']}/{a['epochs']} the same float32"
                       for s, a in agreement.items())
           + (" — both tools computed the same thing." if same else " — MISMATCH."))
     print("Every row within its target." if all(checks) else f"{checks.count(False)} row(s) outside their target.")
