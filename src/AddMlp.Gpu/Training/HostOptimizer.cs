@@ -46,8 +46,11 @@ internal sealed class HostOptimizer<T> : IStepOptimizer
 
     public void Step()
     {
-        _p.Values.data<T>().CopyTo(_param, 0, 0);
-        _p.Grad.data<T>().CopyTo(_grad, 0, 0);
+        // The accessors are disposed at once: left to the finalizer, three a step pile up in the GC's older generations.
+        using (var values = _p.Values.data<T>())
+            values.CopyTo(_param, 0, 0);
+        using (var grad = _p.Grad.data<T>())
+            grad.CopyTo(_grad, 0, 0);
         _step++;
         if (_clipGradNorm is double max)
             ClipGradNorm(max);
@@ -55,7 +58,8 @@ internal sealed class HostOptimizer<T> : IStepOptimizer
             Sgd();
         else
             Adam();
-        _p.Values.data<T>().CopyFrom(_param, 0, 0);
+        using (var values = _p.Values.data<T>())
+            values.CopyFrom(_param, 0, 0);
     }
 
     /// <summary>torch.optim.SGD (dampening 0, no nesterov).</summary>
