@@ -45,7 +45,9 @@ public static class TrainSummary
             long parameters = result.StateDict.Values.Sum(t => t.Values.LongLength);
             o.WriteLine($"learned:    {parameters} parameters; `addmlp eval` measures how close to a + b they come");
         }
-        o.WriteLine($"elapsed:    {result.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms");
+        string kernels = result.Options.Kernels is Kernels k ? $", {EnumNames<Kernels>.Of(k)} kernels" : "";
+        string threads = result.Device.IsCuda ? "" : $", {result.ThreadsUsed} CPU thread{(result.ThreadsUsed == 1 ? "" : "s")}";
+        o.WriteLine($"elapsed:    {result.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms{threads}{kernels}");
         o.WriteLine($"wrote:      {outputs.Model}, {outputs.LossCurve}{(outputs.Plot is null ? "" : $", {outputs.Plot}")}"
                     + (outputs.TensorBoard is null ? "" : $"; TensorBoard log in {outputs.TensorBoard}"));
     }

@@ -13,9 +13,9 @@ namespace AddMlp.Gpu;
 internal sealed class PortableNetwork : IDisposable
 {
     /// <summary>
-    /// Values of per-sample gradient terms summed in one go: larger batches are summed in slices of rows, so
-    /// that a wide network on many samples needs a bounded amount of memory for them (the slices' size
-    /// depends on the shapes alone, so it does not change the numbers' order).
+    /// Values of per-sample gradient terms summed in one go: larger batches are summed in slices of samples,
+    /// so that a wide network on many samples needs a bounded amount of memory for them (the slices' size
+    /// depends on the shapes alone, so the order of the additions stays fixed by them).
     /// </summary>
     public const long GradientTermValues = 1 << 22;
 
@@ -65,19 +65,22 @@ internal sealed class PortableNetwork : IDisposable
     public Tensor Forward(Tensor x)
     {
         using var noGrad = no_grad();
-        return Outputs(FeatureMajor(x)).t().contiguous();
+        return Transposed(Outputs(FeatureMajor(x)));
     }
 
     /// <summary>
     /// [features, n] from [n, features]: each feature's values side by side, the layout the rest of this
     /// class takes, so that every op streams whole rows (made once per run for a full batch).
     /// </summary>
-    public static Tensor FeatureMajor(Tensor samples)
+    public static Tensor FeatureMajor(Tensor samples) => Transposed(samples);
+
+    /// <summary>A fresh row-major [b, a] tensor holding [a, b]'s transpose.</summary>
+    private static Tensor Transposed(Tensor t)
     {
-        // A fresh tensor rather than contiguous(): that would give [n, 1] back as [1, n] with strides (1, 1),
-        // which libtorch's elementwise ops then walk dozens of times slower than plain rows.
-        Tensor rows = empty([samples.shape[1], samples.shape[0]], dtype: samples.dtype, device: samples.device);
-        return rows.copy_(samples.t());
+        // Rather than contiguous(), which gives [n, 1] back as [1, n] with strides (1, 1): libtorch's
+        // elementwise ops walk such a tensor dozens of times slower than a plain row.
+        Tensor rows = empty([t.shape[1], t.shape[0]], dtype: t.dtype, device: t.device);
+        return rows.copy_(t.t());
     }
 
     /// <summary>The mean squared error of the outputs for <paramref name="x"/> against <paramref name="y"/> (feature-major): a 0-dim tensor.</summary>

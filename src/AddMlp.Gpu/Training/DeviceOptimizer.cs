@@ -159,12 +159,12 @@ internal sealed class DeviceOptimizer : IStepOptimizer
         _step = step;
         if (_kind == Optimizer.Sgd)
         {
-            if (buffers.ContainsKey("momentum_buffer"))
-                _momentumBuffer = Values("momentum_buffer").DetachFromDisposeScope();
+            if (buffers.ContainsKey(OptimizerBuffers.MomentumBuffer))
+                _momentumBuffer = Values(OptimizerBuffers.MomentumBuffer).DetachFromDisposeScope();
             return;
         }
-        _expAvg!.copy_(Values("exp_avg"));
-        _expAvgSq!.copy_(Values("exp_avg_sq"));
+        _expAvg!.copy_(Values(OptimizerBuffers.ExpAvg));
+        _expAvgSq!.copy_(Values(OptimizerBuffers.ExpAvgSq));
     }
 
     public void Mark()
@@ -199,15 +199,7 @@ internal sealed class DeviceOptimizer : IStepOptimizer
             current[i].copy_(mark.Buffers[i]);
     }
 
-    private IEnumerable<(string Name, Tensor Buffer)> Named()
-    {
-        if (_expAvg is not null)
-            yield return ("exp_avg", _expAvg);
-        if (_expAvgSq is not null)
-            yield return ("exp_avg_sq", _expAvgSq);
-        if (_momentumBuffer is not null)
-            yield return ("momentum_buffer", _momentumBuffer);
-    }
+    private IEnumerable<(string Name, Tensor Buffer)> Named() => OptimizerBuffers.Named(_expAvg, _expAvgSq, _momentumBuffer);
 
     private void DisposeMark()
     {

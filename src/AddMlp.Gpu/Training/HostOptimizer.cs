@@ -156,12 +156,12 @@ internal sealed class HostOptimizer<T> : IStepOptimizer
         _step = step;
         if (_kind == Optimizer.Sgd)
         {
-            if (buffers.ContainsKey("momentum_buffer"))
-                _momentumBuffer = Values("momentum_buffer");
+            if (buffers.ContainsKey(OptimizerBuffers.MomentumBuffer))
+                _momentumBuffer = Values(OptimizerBuffers.MomentumBuffer);
             return;
         }
-        Values("exp_avg").CopyTo(_expAvg!, 0);
-        Values("exp_avg_sq").CopyTo(_expAvgSq!, 0);
+        Values(OptimizerBuffers.ExpAvg).CopyTo(_expAvg!, 0);
+        Values(OptimizerBuffers.ExpAvgSq).CopyTo(_expAvgSq!, 0);
     }
 
     public void Mark() => _mark = (_step, [.. Named().Select(b => (T[])b.Buffer.Clone())], _momentumBuffer is not null);
@@ -181,15 +181,7 @@ internal sealed class HostOptimizer<T> : IStepOptimizer
             mark.Buffers[i].CopyTo(current[i], 0);
     }
 
-    private IEnumerable<(string Name, T[] Buffer)> Named()
-    {
-        if (_expAvg is not null)
-            yield return ("exp_avg", _expAvg);
-        if (_expAvgSq is not null)
-            yield return ("exp_avg_sq", _expAvgSq);
-        if (_momentumBuffer is not null)
-            yield return ("momentum_buffer", _momentumBuffer);
-    }
+    private IEnumerable<(string Name, T[] Buffer)> Named() => OptimizerBuffers.Named(_expAvg, _expAvgSq, _momentumBuffer);
 
     public void Dispose()
     {

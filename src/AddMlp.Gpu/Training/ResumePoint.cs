@@ -95,7 +95,7 @@ public sealed record ResumePoint
         long steps = options.BatchSize is int batch ? epochs * ((options.TrainingSamples + (long)batch - 1) / batch) : epochs;
         if (resume.OptimizerStep != steps)
             throw Invalid($"optimizer_step is {resume.OptimizerStep}; {epochs} epochs of this run take {steps} steps");
-        string[] buffers = options.Optimizer != Optimizer.Sgd ? ["exp_avg", "exp_avg_sq"] : options.KeepsMomentumBuffer ? ["momentum_buffer"] : [];
+        string[] buffers = options.Optimizer != Optimizer.Sgd ? [OptimizerBuffers.ExpAvg, OptimizerBuffers.ExpAvgSq] : options.KeepsMomentumBuffer ? [OptimizerBuffers.MomentumBuffer] : [];
         if (!resume.OptimizerState.Keys.Order().SequenceEqual(buffers.Order()))
             throw Invalid($"optimizer_state has [{string.Join(", ", resume.OptimizerState.Keys)}]; {EnumNames<Optimizer>.Of(options.Optimizer)} here keeps [{string.Join(", ", buffers)}]");
         var optimizerBuffers = new Dictionary<string, double[]>();
