@@ -59,19 +59,25 @@ def loss_parity(addmlp, work):
     return results
 
 
-def steady_state(addmlp, work, runs, sizes, thread_counts):
+def steady_state(addmlp, work, runs, sizes, thread_counts, hidden=""):
+    """One training step's time at each size and thread count: addmlp with its portable kernels (the CPU's
+    default), addmlp with libtorch's native kernels, and PyTorch, the three alternating run by run."""
     rows = []
+    net = ["--hidden", hidden] if hidden else []
     for threads in thread_counts:
         for n in sizes:
-            ours, theirs = [], []
-            for _ in range(runs):  # alternate the tools run by run
-                _, out = run([addmlp, "bench", "--device", "cpu", "--samples", str(n), "--threads", str(threads), "--json"], work)
-                ours.append(json.loads(out)[0]["us_per_step"])
-                _, out = run([PY, os.path.join(HERE, "bench_step.py"), "--samples", str(n), "--threads", str(threads)], work)
+            portable, native, theirs = [], [], []
+            for _ in range(runs):
+                for kernels, times in (("portable", portable), ("native", native)):
+                    _, out = run([addmlp, "bench", "--device", "cpu", "--kernels", kernels, "--samples", str(n), "--threads", str(threads), *net, "--json"], work)
+                    times.append(json.loads(out)[0]["us_per_step"])
+                _, out = run([PY, os.path.join(HERE, "bench_step.py"), "--samples", str(n), "--threads", str(threads), *net], work)
                 theirs.append(json.loads(out)["us_per_step"])
-            rows.append({"samples": n, "threads": threads, "addmlp_us": median(ours), "pytorch_us": median(theirs),
-                         "ratio": median(ours) / median(theirs), "addmlp_runs": ours, "pytorch_runs": theirs})
-            print(f"  steps: {n:>8} samples, {threads} thread(s): addmlp {median(ours):9.1f} µs, PyTorch {median(theirs):9.1f} µs", file=sys.stderr)
+            rows.append({"samples": n, "threads": threads, "hidden": hidden, "addmlp_us": median(portable), "native_us": median(native),
+                         "pytorch_us": median(theirs), "ratio": median(portable) / median(theirs), "native_ratio": median(native) / median(theirs),
+                         "portable_cost": median(portable) / median(native), "addmlp_runs": portable, "native_runs": native, "pytorch_runs": theirs})
+            print(f"  steps{' hidden ' + hidden if hidden else ''}: {n:>8} samples, {threads} thread(s): addmlp portable {median(portable):9.1f} µs, "
+                  f"native {median(native):9.1f} µs, PyTorch {median(theirs):9.1f} µs", file=sys.stderr)
     return rows
 
 
@@ -158,6 +164,9 @@ def main():
         agreement = loss_parity(args.addmlp, work)
         print("steady-state steps...", file=sys.stderr)
         steps = steady_state(args.addmlp, work, runs, sizes, thread_counts)
+        print("steady-state steps with hidden layers...", file=sys.stderr)
+        hidden_steps = [] if args.quick else (steady_state(args.addmlp, work, runs, [1_000, 10_000, 100_000], [1], "16,16")
+                                              + steady_state(args.addmlp, work, runs, [1_000, 10_000], [1], "64,64"))
         print("whole processes...", file=sys.stderr)
         tutorial, predict = whole_process(args.addmlp, work, runs)
         print("beside a busy core...", file=sys.stderr)
@@ -169,7 +178,7 @@ def main():
     result = {
         "date": datetime.date.today().isoformat(), "machine": f"{platform.processor() or platform.machine()}, {cores} cores",
         "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown"),
-        "pytorch": torch.__version__, "runs": runs, "parity": agreement, "steps": steps, "tutorial": tutorial, "predict": predict, "busy_core": busy, "leak": memory,
+        "pytorch": torch.__version__, "runs": runs, "parity": agreement, "steps": steps, "hidden_steps": hidden_steps, "tutorial": tutorial, "predict": predict, "busy_core": busy, "leak": memory,
     }
     if args.json:
         with open(args.json, "w") as f:
@@ -190,6 +199,12 @@ def main():
     row("tutorial run, whole process (s)", "default", f"{m(tutorial['addmlp_s']):.3f}", f"{m(tutorial['pytorch_s']):.3f}", m(tutorial['addmlp_s']) / m(tutorial['pytorch_s']), 0.3)
     row("one prediction, whole process (s)", "default", f"{m(predict['addmlp_s']):.3f}", f"{m(predict['pytorch_s']):.3f}", m(predict['addmlp_s']) / m(predict['pytorch_s']), 0.1)
     row("tutorial run, peak RSS (MiB)", "default", f"{m(tutorial['addmlp_rss']) / 2**20:.0f}", f"{m(tutorial['pytorch_rss']) / 2**20:.0f}", m(tutorial['addmlp_rss']) / m(tutorial['pytorch_rss']), 0.7)
+    print("\n| µs per training step, CPU | threads | addmlp portable (default) | addmlp native | PyTorch | portable / PyTorch | native / PyTorch | portable / native |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in steps + hidden_steps:
+        shape = f"hidden {r['hidden']}, " if r["hidden"] else "Linear(2, 1), "
+        print(f"| {shape}{r['samples']:.0e} samples | {r['threads']} | {r['addmlp_us']:.1f} | {r['native_us']:.1f} | {r['pytorch_us']:.1f} | "
+              f"{r['ratio']:.2f} | {r['native_ratio']:.2f} | {r['portable_cost']:.2f} |")
     print("\n| addmlp beside a busy core (default threads) | idle | busy | busy / idle | target |")
     print("|---|---:|---:|---:|---:|")
     for b in busy:

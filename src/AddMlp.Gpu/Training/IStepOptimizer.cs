@@ -31,12 +31,9 @@ internal interface IStepOptimizer : IDisposable
 
     /// <summary>Puts the state back as <see cref="Mark"/> found it.</summary>
     void Rewind();
-}
 
-/// <summary>Makes the optimizer for where the parameters live.</summary>
-internal static class StepOptimizers
-{
-    public static IStepOptimizer For(FlatParameters parameters, TrainOptions options) =>
+    /// <summary>The optimizer for where the parameters live: a host loop for the CPU, tensor ops for a GPU.</summary>
+    static IStepOptimizer For(FlatParameters parameters, TrainOptions options) =>
         parameters.Values.device_type != TorchSharp.DeviceType.CPU ? new DeviceOptimizer(parameters, options)
         : parameters.Values.dtype == TorchSharp.torch.ScalarType.Float64 ? new HostOptimizer<double>(parameters, options)
         : new HostOptimizer<float>(parameters, options);

@@ -18,7 +18,7 @@ internal sealed class TrainingStep : IDisposable
     {
         (_model, _parameters) = (model, parameters);
         _portable = kernels == Kernels.Portable ? PortableNetwork.Over(options.Architecture, parameters) : null;
-        Optimizer = StepOptimizers.For(parameters, options);
+        Optimizer = IStepOptimizer.For(parameters, options);
     }
 
     public IStepOptimizer Optimizer { get; }
