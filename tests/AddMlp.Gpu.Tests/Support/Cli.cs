@@ -71,13 +71,34 @@ public static class Cli
         return start;
     }
 
+    /// <summary>
+    /// Starts the process; an executable a test has just copied can be "busy" (ETXTBSY) for a moment: a
+    /// process another test forks in the meantime holds the copy's write handle until it execs, so the
+    /// start is tried again for up to a second.
+    /// </summary>
+    private static Process StartRetryingBusyText(ProcessStartInfo start)
+    {
+        const int TextFileBusy = 26; // ETXTBSY
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return Process.Start(start)!;
+            }
+            catch (System.ComponentModel.Win32Exception e) when (e.NativeErrorCode == TextFileBusy && attempt < 20)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
     /// <summary>How long one run may take: 3 minutes, or ADDMLP_TEST_TIMEOUT_S seconds (to run the tests against a build that hangs).</summary>
     private static TimeSpan Timeout { get; } = TimeSpan.FromSeconds(
         int.TryParse(Environment.GetEnvironmentVariable("ADDMLP_TEST_TIMEOUT_S"), out int seconds) && seconds > 0 ? seconds : 180);
 
     private static CliResult Run(ProcessStartInfo start, string[] args)
     {
-        using var process = Process.Start(start)!;
+        using var process = StartRetryingBusyText(start);
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(Timeout))
