@@ -64,13 +64,13 @@ public sealed class OptimizerTests
     [InlineData("sgd", 0.9, 1000.0)] // never reached: nothing changes
     public void Gradient_clipping_matches_torch_clip_grad_norm(string kind, double momentum, double maxNorm)
     {
-        var options = new TrainOptions { Optimizer = Parse<Optimizer>(kind), LearningRate = 0.05, Momentum = momentum, ClipGradNorm = maxNorm, Architecture = new Architecture(2, [4], Activation.Tanh, 1) };
+        var options = new TrainOptions { Optimizer = Parse<Optimizer>(kind), LearningRate = 0.01, Momentum = momentum, ClipGradNorm = maxNorm, Architecture = new Architecture(2, [4], Activation.Tanh, 1) };
         manual_seed(3);
         var (x, y) = AdditionData.Create(64, new InputRange(-10, 10));
 
         manual_seed(5);
         using Sequential reference = AdderNet.Create(options.Architecture);
-        using optim.Optimizer torchOptimizer = kind == "adam" ? new Adam(reference.parameters(), 0.05) : new SGD(reference.parameters(), 0.05, momentum);
+        using optim.Optimizer torchOptimizer = kind == "adam" ? new Adam(reference.parameters(), 0.01) : new SGD(reference.parameters(), 0.01, momentum);
         var clipped = new List<bool>();
         for (int step = 0; step < 25; step++)
         {
