@@ -232,12 +232,16 @@ internal sealed class PortableNetwork : IDisposable
         Tensor contiguous = z.contiguous();
         if (z.dtype == ScalarType.Float64)
         {
-            double[] values = contiguous.data<double>().ToArray();
+            double[] values;
+            using (var accessor = contiguous.data<double>())
+                values = accessor.ToArray();
             for (int i = 0; i < values.Length; i++)
                 values[i] = f(values[i]);
             return tensor(values, z.shape, ScalarType.Float64);
         }
-        float[] floats = contiguous.data<float>().ToArray();
+        float[] floats;
+        using (var accessor = contiguous.data<float>())
+            floats = accessor.ToArray();
         for (int i = 0; i < floats.Length; i++)
             floats[i] = (float)f(floats[i]);
         return tensor(floats, z.shape, ScalarType.Float32);
