@@ -68,7 +68,7 @@ public static class OnnxFile
         {
             IrVersion = IrVersion,
             ProducerName = "addmlp",
-            ProducerVersion = typeof(OnnxFile).Assembly.GetName().Version?.ToString(3) ?? "",
+            ProducerVersion = ProductVersion.Current,
             Domain = "addmlp",
             ModelVersion = 1,
             DocString = "A network that learned to add two numbers, exported by addmlp (the C# port of PyTorch's Linear(2, 1) tutorial).",

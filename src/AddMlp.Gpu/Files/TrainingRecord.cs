@@ -30,6 +30,8 @@ public sealed record TrainingOutcome
     public required double ElapsedMs { get; init; }
     /// <summary>libtorch's CPU threads during the run (machine-dependent when not given as an option, like the time fields).</summary>
     public required int ThreadsUsed { get; init; }
+    /// <summary>The addmlp that trained it (<see cref="ProductVersion"/>); null in files written before 3.0.0.</summary>
+    public string? Addmlp { get; init; }
     public required string Torchsharp { get; init; }
     public required string Backend { get; init; }
     public required DateTimeOffset FinishedUtc { get; init; }
@@ -46,6 +48,7 @@ public sealed record TrainingOutcome
         BestEpoch = result.BestEpoch,
         ElapsedMs = Math.Round(result.Elapsed.TotalMilliseconds, 3),
         ThreadsUsed = result.ThreadsUsed,
+        Addmlp = ProductVersion.Current,
         Torchsharp = NativeRuntime.TorchSharpVersion,
         Backend = NativeRuntime.Backend,
         FinishedUtc = result.FinishedUtc,

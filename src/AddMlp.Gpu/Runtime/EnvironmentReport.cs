@@ -61,7 +61,7 @@ internal sealed record EnvironmentReport
 
         return new EnvironmentReport
         {
-            Addmlp = typeof(EnvironmentReport).Assembly.GetName().Version?.ToString(3) ?? "unknown",
+            Addmlp = ProductVersion.Current,
             Torchsharp = NativeRuntime.TorchSharpVersion,
             LibtorchPackage = bundled,
             LibtorchPath = loaded ? LoadedLibrary("libtorch_cpu") : null,

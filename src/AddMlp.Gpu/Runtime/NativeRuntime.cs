@@ -19,7 +19,7 @@ internal static partial class NativeRuntime
     public const string ShimVersionFile = "libLibTorchSharp.libtorch-version";
 
     /// <summary>The TorchSharp version this build runs on, e.g. "0.107.0".</summary>
-    public static string TorchSharpVersion { get; } = InformationalVersion(typeof(torch).Assembly);
+    public static string TorchSharpVersion { get; } = ProductVersion.Of(typeof(torch).Assembly);
 
     /// <summary>The libtorch flavour this build ships with: cpu, cuda or external (MSBuild TorchBackend).</summary>
     public static string Backend { get; } = BuildMetadata("TorchBackend") ?? "unknown";
@@ -264,14 +264,6 @@ internal static partial class NativeRuntime
         return lines.Length > 1 ? lines[^1] : message.Trim();
     }
 
-    private static string InformationalVersion(Assembly assembly)
-    {
-        string? v = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-        if (string.IsNullOrEmpty(v))
-            return assembly.GetName().Version?.ToString(3) ?? "unknown";
-        int plus = v.IndexOf('+', StringComparison.Ordinal);
-        return plus < 0 ? v : v[..plus];
-    }
 
     [GeneratedRegex(@"(?<lib>\S+): version [`'](?<symbol>(GLIBCXX|GLIBC|CXXABI)_[0-9.]+)' not found")]
     private static partial Regex MissingVersion();

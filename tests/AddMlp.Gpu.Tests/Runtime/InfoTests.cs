@@ -39,4 +39,19 @@ public sealed class InfoTests
         Assert.True(r.GetProperty("torch_threads").GetInt32() >= 1);
         Assert.True(r.GetProperty("libstdcxx_has_glibcxx3432").GetBoolean());
     }
+
+    [WithoutCudaFact]
+    public void One_version_in_version_info_info_json_and_the_model_file()
+    {
+        string declared = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Repo.File("Directory.Build.props")), "<Version>([^<]+)</Version>").Groups[1].Value;
+        using var dir = new TempDir();
+
+        Assert.Equal(declared, Cli.Run(dir.Path, "--version").StdOut.Trim());
+        Assert.Contains($"addmlp          {declared}\n", Cli.Run(dir.Path, "info").StdOut);
+        using (JsonDocument info = JsonDocument.Parse(Cli.Run(dir.Path, "info", "--json").StdOut))
+            Assert.Equal(declared, info.RootElement.GetProperty("addmlp").GetString());
+        Assert.Equal(0, Cli.Run(dir.Path, "train", "--quiet", "--epochs", "2").ExitCode);
+        using JsonDocument model = JsonDocument.Parse(File.ReadAllText(dir.File("addmlp-model.json")));
+        Assert.Equal(declared, model.RootElement.GetProperty("training").GetProperty("addmlp").GetString());
+    }
 }
