@@ -76,8 +76,13 @@ public static class AddMlpApp
             var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
             Command current = parse.CommandResult.Command;
             string command = current == root ? "addmlp" : $"addmlp {current.Name}";
-            string guess = parse.UnmatchedTokens.Count > 0 && Suggestions.Closest(parse.UnmatchedTokens[0], Words(current)) is string closest
-                ? $" Did you mean '{closest}'?" : "";
+            if (PredictCommand.TooManyNumbers(parse) is string tooMany)
+            {
+                context.Report(tooMany);
+                return ExitCodes.BadInput;
+            }
+            string guess = parse.UnmatchedTokens.Count == 0 ? ""
+                : Suggestions.ForUnmatched(args, parse.UnmatchedTokens[0], Words(current)) is string hint ? $" {hint}" : "";
             context.Report($"{error.Message.TrimEnd('.')}.{guess} See '{command} --help'.");
             return ExitCodes.BadInput;
         }

@@ -5,12 +5,26 @@ namespace AddMlp.Gpu.Cli;
 /// <summary>`addmlp predict A B [A B ...]`: the saved model's sum for each pair, one per line on stdout.</summary>
 public static class PredictCommand
 {
+    /// <summary>System.CommandLine's limit on one argument's values (ArgumentArity allows at most 100,000).</summary>
+    private const int MaxNumbers = 100_000;
+
+    /// <summary>What to say when a command line holds more numbers than predict takes; null when it does not.</summary>
+    public static string? TooManyNumbers(ParseResult parse)
+    {
+        if (parse.CommandResult.Command.Name != "predict" || parse.UnmatchedTokens.Count == 0)
+            return null;
+        int given = parse.Tokens.Count(t => t.Type == System.CommandLine.Parsing.TokenType.Argument);
+        return given > MaxNumbers
+            ? $"predict takes at most {MaxNumbers / 2:N0} pairs on its command line, got {given:N0} numbers: split them over several runs (e.g. xargs -n {MaxNumbers})"
+            : null;
+    }
+
     public static Command Create(CliContext context)
     {
         var numbers = new Argument<string[]>("A B") // usage and the argument list then say the same: [<A B>...], <A B>
         {
             Description = "Pairs of numbers to add: A B [A B ...]",
-            Arity = ArgumentArity.ZeroOrMore,
+            Arity = new ArgumentArity(0, MaxNumbers),
             HelpName = "A B",
         };
         numbers.Validators.Add(result =>
@@ -19,7 +33,7 @@ public static class PredictCommand
             string? bad = values.FirstOrDefault(v => !FloatText.TryParseFinite(v, out _));
             string? huge = values.FirstOrDefault(v => FloatText.TryParseFinite(v, out double d) && Math.Abs(d) > float.MaxValue);
             if (bad is not null)
-                result.AddError($"'{bad}' is not a finite number; give pairs of numbers, e.g. addmlp predict 0.3 0.5");
+                result.AddError($"'{bad}' is not a finite number{SharedOptions.DecimalPointHint(bad)}; give pairs of numbers, e.g. addmlp predict 0.3 0.5");
             else if (huge is not null)
                 result.AddError($"'{huge}' is beyond float32's range (about ±3.4e38); inputs must be within it");
             else if (values.Length % 2 != 0)

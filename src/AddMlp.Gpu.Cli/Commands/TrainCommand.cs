@@ -132,25 +132,31 @@ public static class TrainCommand
             }
             ParseResult From(Option option) => basis is not null && parse.GetResult(option) is not { Implicit: false } ? basis : parse;
             T Get<T>(Option<T> option) => From(option).GetValue(option)!;
+            // Given by the user: on the command line, or in a --config file with other than its default (files
+            // addmlp writes record every option, defaults too). A resumed run's file was checked when it ran.
+            bool Given<T>(Option<T> option) => parse.GetResult(option) is { Implicit: false }
+                || (configPath is not null && basis!.GetResult(option) is { Implicit: false } && !Equals(basis.GetValue(option), parse.GetValue(option)));
 
             int[] widths = Get(hidden)!;
             if (widths.Length == 0 && From(activation).GetResult(activation) is { Implicit: false })
                 throw new UsageException("--activation applies between hidden layers: give --hidden too, e.g. --hidden 16,16 --activation tanh");
             Optimizer chosen = Get(optimizer).Value;
             LrSchedule scheduled = Get(lrSchedule).Value;
-            bool momentumGiven = parse.GetResult(momentum) is { Implicit: false } || Get(momentum) != 0;
+            bool momentumGiven = Given(momentum) || Get(momentum) != 0;
             if (chosen != Optimizer.Sgd && momentumGiven)
                 throw new UsageException($"--momentum applies to --optimizer sgd, not {EnumNames<Optimizer>.Of(chosen)}");
             if (scheduled == LrSchedule.Onecycle && momentumGiven)
                 throw new UsageException("--lr-schedule onecycle sets sgd's momentum itself, from --lr-max-momentum to --lr-base-momentum and back: drop --momentum (for a fixed momentum M, give both of those M)");
             // A schedule's settings given for another schedule would be ignored: say so rather than leave the user guessing.
-            foreach (var (option, owner) in ((Option, LrSchedule)[])[
-                (lrStepSize, LrSchedule.Step), (lrGamma, LrSchedule.Step), (lrMin, LrSchedule.Cosine),
-                (lrPctStart, LrSchedule.Onecycle), (lrDivFactor, LrSchedule.Onecycle), (lrFinalDivFactor, LrSchedule.Onecycle),
-                (lrBaseMomentum, LrSchedule.Onecycle), (lrMaxMomentum, LrSchedule.Onecycle)])
+            foreach (var (option, given, owner) in ((Option, bool, LrSchedule)[])[
+                (lrStepSize, Given(lrStepSize), LrSchedule.Step), (lrGamma, Given(lrGamma), LrSchedule.Step), (lrMin, Given(lrMin), LrSchedule.Cosine),
+                (lrPctStart, Given(lrPctStart), LrSchedule.Onecycle), (lrDivFactor, Given(lrDivFactor), LrSchedule.Onecycle), (lrFinalDivFactor, Given(lrFinalDivFactor), LrSchedule.Onecycle),
+                (lrBaseMomentum, Given(lrBaseMomentum), LrSchedule.Onecycle), (lrMaxMomentum, Given(lrMaxMomentum), LrSchedule.Onecycle)])
             {
                 string name = EnumNames<LrSchedule>.Of(owner);
-                if (parse.GetResult(option) is { Implicit: false } && owner != scheduled)
+                if (given && owner != scheduled && parse.GetResult(option) is not { Implicit: false })
+                    throw new UsageException($"--config '{configPath}': training.{settings.KeyOf(option)} applies to lr_schedule {name}, not {EnumNames<LrSchedule>.Of(scheduled)}: give \"lr_schedule\": \"{name}\" too, or drop it");
+                if (given && owner != scheduled)
                     throw new UsageException($"{option.Name} applies to --lr-schedule {name}, not {EnumNames<LrSchedule>.Of(scheduled)}: give --lr-schedule {name} too, or drop it");
             }
 
@@ -210,7 +216,8 @@ public static class TrainCommand
             var outputs = new TrainOutputs(modelPath, parse.GetValue(lossCurve)!, parse.GetValue(plot), parse.GetValue(tensorboard));
             var display = new Display(parse.GetValue(logEvery), parse.GetValue(json), parse.GetValue(quiet));
             var run = new RunControl(point, parse.GetValue(checkpointEvery), parse.GetValue(maxTime));
-            return Task.FromResult(Run(context, options, outputs, display, run));
+            (string, string)[] inputs = resumePath is not null ? [("--resume", resumePath)] : configPath is not null ? [("--config", configPath)] : [];
+            return Task.FromResult(Run(context, options, outputs, inputs, display, run));
         });
         return command;
     }
@@ -246,7 +253,7 @@ public static class TrainCommand
     private static JsonElement ToElement(ModelDocument model) =>
         JsonSerializer.SerializeToElement(model, Json.Options.TypeInfo<ModelDocument>());
 
-    private static int Run(CliContext context, TrainOptions options, TrainOutputs outputs, Display display, RunControl run)
+    private static int Run(CliContext context, TrainOptions options, TrainOutputs outputs, (string Option, string Path)[] inputs, Display display, RunControl run)
     {
         OutputPath.CheckWritable(outputs.Model, "--model");
         OutputPath.CheckWritable(outputs.LossCurve, "--loss-curve");
@@ -256,6 +263,7 @@ public static class TrainCommand
         if (outputs.Plot is not null)
             paths.Add(("--plot", outputs.Plot));
         PathIdentity.CheckDistinct([.. paths]);
+        PathIdentity.CheckNoInputOverwritten([.. paths], inputs, mayReplace: ("--model", "--resume")); // a resumed run goes on in its file
         if (outputs.TensorBoard is not null)
             OutputPath.CheckFolder(outputs.TensorBoard, "--tensorboard");
         using TensorBoardLog? tensorboard = outputs.TensorBoard is null ? null : new TensorBoardLog(outputs.TensorBoard);

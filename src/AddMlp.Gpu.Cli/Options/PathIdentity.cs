@@ -23,6 +23,26 @@ public static class PathIdentity
         }
     }
 
+    /// <summary>
+    /// Throws <see cref="UsageException"/> when an output is one of the files the command reads, however
+    /// either is spelled: an output never overwrites an input. <paramref name="mayReplace"/> names the
+    /// (output option, input option) pairs that are meant to (train's --model over its --resume).
+    /// </summary>
+    public static void CheckNoInputOverwritten((string Option, string Path)[] outputs, (string Option, string Path)[] inputs, params (string Output, string Input)[] mayReplace)
+    {
+        foreach (var output in outputs)
+        {
+            foreach (var input in inputs)
+            {
+                if (!mayReplace.Contains((output.Option, input.Option)) && Of(output.Path) == Of(input.Path))
+                {
+                    string spelled = output.Path == input.Path ? "" : $" (as '{input.Path}')";
+                    throw new UsageException($"{output.Option} '{output.Path}' is the file {input.Option} reads{spelled}: an output never overwrites an input; give {output.Option} another path");
+                }
+            }
+        }
+    }
+
     private static string Of(string path)
     {
         string full = Path.GetFullPath(path);

@@ -29,7 +29,7 @@ internal sealed class RunSettings
     {
         UsageException Bad(string problem) => new($"{what}: {problem}");
         if (document.ValueKind != JsonValueKind.Object)
-            throw Bad("expected a JSON object of options, e.g. {\"training\": {\"lr\": 0.01}}");
+            throw Bad($"expected a JSON object of options, e.g. {Example}");
         var words = new List<string>();
         void Add(string key, JsonElement value)
         {
@@ -48,15 +48,27 @@ internal sealed class RunSettings
                 words.Add($"{setting.Option.Name}={text}"); // one word: a value such as "--help" stays a value
         }
 
-        string format = document.TryGetProperty("format", out JsonElement f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : TrainConfigDocument.FormatName;
-        if (format is not (TrainConfigDocument.FormatName or ModelDocument.FormatName))
-            throw Bad($"format is '{format}', not '{TrainConfigDocument.FormatName}' or '{ModelDocument.FormatName}'");
+        string format = TrainConfigDocument.FormatName;
+        if (document.TryGetProperty("format", out JsonElement f))
+        {
+            if (f.ValueKind != JsonValueKind.String || f.GetString() is not (TrainConfigDocument.FormatName or ModelDocument.FormatName))
+                throw Bad($"format is {Describe(f)}, not \"{TrainConfigDocument.FormatName}\" or \"{ModelDocument.FormatName}\"");
+            format = f.GetString()!;
+        }
+        if (document.TryGetProperty("version", out JsonElement v))
+        {
+            (int oldest, int newest) = format == ModelDocument.FormatName ? (1, ModelDocument.CurrentVersion) : (1, TrainConfigDocument.CurrentVersion);
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int version) || version < oldest || version > newest)
+                throw Bad($"version is {Describe(v)}; this addmlp reads {format} {(oldest == newest ? $"version {oldest}" : $"versions {oldest} to {newest}")}");
+        }
         foreach (JsonProperty field in document.EnumerateObject())
         {
+            if (field.Name is "architecture" or "training" && field.Value.ValueKind != JsonValueKind.Object)
+                throw Bad($"{field.Name} is {Describe(field.Value)}, expected an object, e.g. {Example}");
             switch (field.Name)
             {
                 case "format" or "version" or "state_dict" or "resume":
-                    break; // the format is checked above; weights and run state are not options
+                    break; // the format and version are checked above; weights and run state are not options
                 case "dtype":
                     Add("dtype", field.Value);
                     break;
@@ -87,12 +99,21 @@ internal sealed class RunSettings
                             throw Bad($"training.{option.Name} is not an option addmlp knows ({string.Join(", ", _settings.Select(s => s.Key).Where(k => !k.Contains('.') && k != "dtype"))})");
                     }
                     break;
+                case "hidden" or "activation":
+                    throw Bad($"{field.Name} belongs under \"architecture\": write {{\"architecture\": {{\"{field.Name}\": {Describe(field.Value)}}}}}");
+                case string key when _settings.Any(s => s.Key == key):
+                    throw Bad($"{key} belongs under \"training\": write {{\"training\": {{\"{key}\": {Describe(field.Value)}}}}}");
                 default:
-                    throw Bad($"{field.Name} is not a key of a config (architecture, dtype, training)");
+                    throw Bad($"{field.Name} is not a key of a config (architecture, dtype, training), e.g. {Example}");
             }
         }
         return words;
     }
+
+    private const string Example = "{\"training\": {\"lr\": 0.01}}";
+
+    /// <summary>An option's key in a file.</summary>
+    public string KeyOf(Option option) => _settings.Single(s => s.Option == option).Key;
 
     /// <summary>The settings given on <paramref name="user"/>'s command line whose values differ from <paramref name="basis"/>'s.</summary>
     public IEnumerable<Setting> Changed(ParseResult user, ParseResult basis) =>
@@ -105,11 +126,12 @@ internal sealed class RunSettings
     private static bool SameValue(object? a, object? b) =>
         a is int[] x && b is int[] y ? x.SequenceEqual(y) : Equals(a, b);
 
-    private static string Describe(JsonElement value) => value.ValueKind switch
+    /// <summary>A value as a message shows it: its JSON when short, else what kind of value it is.</summary>
+    private static string Describe(JsonElement value) => value.GetRawText() switch
     {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "a list",
-        JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-        _ => value.GetRawText(),
+        { Length: <= 40 } text => text,
+        _ when value.ValueKind == JsonValueKind.Object => "an object",
+        _ when value.ValueKind == JsonValueKind.Array => "a list",
+        var text => $"{text[..37]}...",
     };
 }

@@ -167,9 +167,9 @@ public static partial class SharedOptions
         CustomParser = result =>
         {
             string text = result.Tokens.Single().Value;
-            if (TryParseDuration(text, out TimeSpan duration) && duration > TimeSpan.Zero && duration <= MaxDuration)
+            if (TryParseDuration(text, out TimeSpan duration) && duration > TimeSpan.Zero)
                 return duration;
-            result.AddError($"{name} must be a duration such as 90s, 10m, 2h or 1h30m, above 0 and at most {MaxDuration.TotalDays:0} days, got '{text}'");
+            result.AddError($"{name} must be a duration such as 1500ms, 90s, 10m, 2h or 1h30m (units ms, s, m, h, d), above 0 and at most {MaxDuration.TotalDays:0} days, got '{text}'");
             return null;
         },
     };
@@ -177,28 +177,33 @@ public static partial class SharedOptions
     /// <summary>The longest timer .NET sets in one go is about 24.8 days (int.MaxValue milliseconds).</summary>
     private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(24);
 
+    /// <summary>A duration up to <see cref="MaxDuration"/>; a longer one (however many digits) is not one.</summary>
     private static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
         Match match = Duration().Match(text);
         if (!match.Success)
             return false;
+        double seconds = 0;
         for (int i = 0; i < match.Groups["amount"].Captures.Count; i++)
         {
-            if (!double.TryParse(match.Groups["amount"].Captures[i].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double amount) || amount > 1e9)
-                return false;
-            duration += match.Groups["unit"].Captures[i].Value switch
+            double amount = double.Parse(match.Groups["amount"].Captures[i].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+            seconds += amount * match.Groups["unit"].Captures[i].Value switch
             {
-                "d" => TimeSpan.FromDays(amount),
-                "h" => TimeSpan.FromHours(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                _ => TimeSpan.FromSeconds(amount),
+                "d" => 86_400,
+                "h" => 3_600,
+                "m" => 60,
+                "ms" => 0.001,
+                _ => 1,
             };
         }
+        if (!(seconds <= MaxDuration.TotalSeconds))
+            return false;
+        duration = TimeSpan.FromSeconds(seconds);
         return true;
     }
 
-    [GeneratedRegex(@"^(?:(?<amount>[0-9]+(?:\.[0-9]+)?)(?<unit>[dhms]))+$")]
+    [GeneratedRegex(@"^(?:(?<amount>[0-9]{1,20}(?:\.[0-9]{1,20})?)(?<unit>ms|[dhms]))+$")]
     private static partial Regex Duration();
 
     private static InputRange ParseRange(ArgumentResult result)
@@ -242,11 +247,18 @@ public static partial class SharedOptions
     {
         string text = result.Tokens.Single().Value;
         if (!FloatText.TryParseFinite(text, out double value) || !bounds.Contains(value))
-            result.AddError($"{name} must be a finite number {bounds}, got '{text}'");
+            result.AddError($"{name} must be a finite number {bounds}, got '{text}'{DecimalPointHint(text)}");
         else if (Math.Abs(value) > float.MaxValue)
             result.AddError($"{name} must be within float32's range (about ±3.4e38), got '{text}'");
         return value;
     }
+
+    /// <summary>" (write 0.1: ...)" for a number written with a decimal comma, as some locales write it; else "".</summary>
+    public static string DecimalPointHint(string text) =>
+        DecimalComma().IsMatch(text) ? $" (numbers take a decimal point: write {text.Replace(',', '.')})" : "";
+
+    [GeneratedRegex(@"^[+-]?[0-9]+,[0-9]+$")]
+    private static partial Regex DecimalComma();
 }
 
 /// <summary>An enum option's value. Help shows an option's default with ToString(): this one gives the name files and the command line use ("adam", not "Adam").</summary>

@@ -21,10 +21,10 @@ public static class TrainSummary
     public static void Print(TextWriter o, TrainResult result, TrainOutputs outputs)
     {
         TrainOptions opt = result.Options;
-        o.WriteLine($"device:     {result.Device.Name} ({result.Device.Reason})");
-        o.WriteLine($"setup:      {Describe(opt)}");
+        Row(o, "device:", $"{result.Device.Name} ({result.Device.Reason})");
+        Row(o, "setup:", Describe(opt));
         if (result.ResumedAt > 0)
-            o.WriteLine($"resumed:    at epoch {result.ResumedAt}, where the run had stopped");
+            Row(o, "resumed:", $"at epoch {result.ResumedAt}, where the run had stopped");
         string ended = result.Status switch
         {
             TrainStatus.TargetReached => $"epoch {result.EpochsRun} of {opt.Epochs}: reached --target-loss {Numbers.Loss(opt.TargetLoss ?? 0)}",
@@ -34,22 +34,44 @@ public static class TrainSummary
             _ => $"epoch {result.EpochsRun}",
         };
         string val = result.ValLosses is { Length: > 0 } v ? $", val_loss {Numbers.Loss(v[^1])}" : "";
-        o.WriteLine($"final loss: {Numbers.Loss(result.FinalLoss)}{val} ({ended})");
+        Row(o, "final loss:", $"{Numbers.Loss(result.FinalLoss)}{val} ({ended})");
         if (ExactRule.Coefficients(opt.Architecture, result.StateDict) is { } c)
         {
-            o.WriteLine($"learned:    {Numbers.Formula(c)}");
-            o.WriteLine($"exact rule: y = a + b; distance of (w, b) to ([1, 1], 0): {Numbers.Loss(ExactRule.Distance(c))}");
+            Row(o, "learned:", Numbers.Formula(c));
+            Row(o, "exact rule:", $"y = a + b; distance of (w, b) to ([1, 1], 0): {Numbers.Loss(ExactRule.Distance(c))}");
         }
         else
         {
             long parameters = result.StateDict.Values.Sum(t => t.Values.LongLength);
-            o.WriteLine($"learned:    {parameters} parameters; `addmlp eval` measures how close to a + b they come");
+            Row(o, "learned:", $"{parameters} parameters; `addmlp eval` measures how close to a + b they come");
         }
         string kernels = result.Options.Kernels is Kernels k ? $", {EnumNames<Kernels>.Of(k)} kernels" : "";
         string threads = result.Device.IsCuda ? "" : $", {result.ThreadsUsed} CPU thread{(result.ThreadsUsed == 1 ? "" : "s")}";
-        o.WriteLine($"elapsed:    {result.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms{threads}{kernels}");
-        o.WriteLine($"wrote:      {outputs.Model}, {outputs.LossCurve}{(outputs.Plot is null ? "" : $", {outputs.Plot}")}"
+        Row(o, "elapsed:", $"{result.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms{threads}{kernels}");
+        Row(o, "wrote:", $"{outputs.Model}, {outputs.LossCurve}{(outputs.Plot is null ? "" : $", {outputs.Plot}")}"
                     + (outputs.TensorBoard is null ? "" : $"; TensorBoard log in {outputs.TensorBoard}"));
+    }
+
+    /// <summary>
+    /// One labelled line, its value wrapped at spaces to fit an 80-column terminal, continuation lines
+    /// indented under the value (a word longer than the room, such as a long path, is left whole).
+    /// </summary>
+    private static void Row(TextWriter o, string label, string value)
+    {
+        const int Width = 80, Indent = 12;
+        var line = new System.Text.StringBuilder(label.PadRight(Indent));
+        foreach (string word in value.Split(' '))
+        {
+            bool first = line.Length == Indent;
+            if (!first && line.Length + 1 + word.Length > Width)
+            {
+                o.WriteLine(line.ToString());
+                line.Clear().Append(' ', Indent);
+                first = true;
+            }
+            line.Append(first ? "" : " ").Append(word);
+        }
+        o.WriteLine(line.ToString());
     }
 
     /// <summary>"adam lr 0.1", with the schedule when there is one: "adam lr 0.1 onecycle".</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace AddMlp.Gpu;
 
@@ -11,22 +12,24 @@ namespace AddMlp.Gpu;
 /// A target that is a symlink is updated through it (the link stays); a target that exists keeps its
 /// mode, and its owner where this process may set it. A target that exists and is not a regular file
 /// (a FIFO, a device, a directory) is refused. Temporary files are named <c>.addmlp-PID-RANDOM.tmp</c>
-/// (short, whatever the target's name); those of processes that no longer run are removed.
+/// (RANDOM: 16 hex digits; short, whatever the target's name), with the target's extension after it for
+/// writers that choose a format by it; those of processes that no longer run are removed, and no other
+/// file: a user's file that merely starts with ".addmlp-" is not addmlp's to delete.
 /// </remarks>
-internal sealed class OutputFiles : IDisposable
+internal sealed partial class OutputFiles : IDisposable
 {
     private const string TempPrefix = ".addmlp-";
     private readonly List<(string Temp, string Target)> _staged = [];
     private readonly HashSet<string> _tidied = [];
 
-    /// <summary>Writes one output: <paramref name="write"/> fills the temporary path it is given (ending in <paramref name="extension"/>, for writers that choose a format by it).</summary>
-    public void Stage(string path, Action<string> write, string extension = ".tmp")
+    /// <summary>Writes one output: <paramref name="write"/> fills the temporary path it is given (ending in <paramref name="extension"/> after ".tmp", for writers that choose a format by it).</summary>
+    public void Stage(string path, Action<string> write, string extension = "")
     {
         string target = Target(path);
         string directory = Path.GetDirectoryName(target) ?? ".";
         if (_tidied.Add(directory))
             RemoveAbandoned(directory); // once per folder, however many outputs go there
-        string temp = Path.Combine(directory, $"{TempPrefix}{Environment.ProcessId}-{Random.Shared.NextInt64():x16}{extension}");
+        string temp = Path.Combine(directory, $"{TempPrefix}{Environment.ProcessId}-{Random.Shared.NextInt64():x16}.tmp{extension}");
         _staged.Add((temp, target));
         write(temp);
         using (var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
@@ -57,7 +60,7 @@ internal sealed class OutputFiles : IDisposable
     }
 
     /// <summary>Writes one file atomically on its own.</summary>
-    public static void Write(string path, Action<string> write, string extension = ".tmp")
+    public static void Write(string path, Action<string> write, string extension = "")
     {
         using var outputs = new OutputFiles();
         outputs.Stage(path, write, extension);
@@ -92,9 +95,9 @@ internal sealed class OutputFiles : IDisposable
         {
             foreach (string file in Directory.EnumerateFiles(directory, TempPrefix + "*"))
             {
-                string name = Path.GetFileName(file)[TempPrefix.Length..];
-                int dash = name.IndexOf('-');
-                if (dash > 0 && int.TryParse(name[..dash], out int pid) && pid != Environment.ProcessId && !IsRunning(pid))
+                Match ours = TempName().Match(Path.GetFileName(file));
+                if (ours.Success && int.TryParse(ours.Groups["pid"].Value, out int pid) && pid != Environment.ProcessId && !IsRunning(pid)
+                    && FileFacts.Stat(file) is { Kind: FileKind.Regular })
                     File.Delete(file);
             }
         }
@@ -116,4 +119,8 @@ internal sealed class OutputFiles : IDisposable
             return false;
         }
     }
+
+    /// <summary>Exactly the names <see cref="Stage"/> gives (the extensions: those of the plot's formats).</summary>
+    [GeneratedRegex(@"^\.addmlp-(?<pid>[1-9][0-9]{0,9})-[0-9a-f]{16}\.tmp(\.png|\.svg)?$")]
+    private static partial Regex TempName();
 }

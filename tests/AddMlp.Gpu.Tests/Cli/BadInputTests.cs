@@ -134,6 +134,28 @@ public sealed class BadInputTests : IDisposable
         { "export -o adder.onnx --hidden 4", 2, "--hidden and --activation describe .pt/.safetensors files" },
         { "predict 1 2 --model empty.json --hidden 4", 2, "--hidden and --activation describe .pt/.safetensors files" },
         { "predict 1 2 --model text.pt", 2, "model file 'text.pt' does not load as Linear(2, 1)" },
+        // what a newcomer types: the fix is in the message
+        { "train --lr 0,1", 2, "--lr must be a finite number above 0, got '0,1' (numbers take a decimal point: write 0.1)" },
+        { "predict 0,3 0,5", 2, "'0,3' is not a finite number (numbers take a decimal point: write 0.3)" },
+        { "train --learning-rate 0.01", 2, "Unrecognized command or argument '--learning-rate'. addmlp calls it '--lr'" },
+        { "train --num-epochs 10", 2, "addmlp calls it '--epochs'" },
+        { "train --batch_size 32", 2, "addmlp calls it '--batch-size'" },
+        { "train --hidden 16 16", 2, "--hidden takes one word, the widths joined by commas: --hidden 16,16" },
+        { "train --hidden 8 8 4", 2, "--hidden takes one word, the widths joined by commas: --hidden 8,8,4" },
+        { "train --range 0 10", 2, "--range takes one word, LO:HI: --range 0:10" },
+        { "train --max-time 1500", 2, "--max-time must be a duration such as 1500ms, 90s, 10m, 2h or 1h30m (units ms, s, m, h, d)" },
+        { "train --max-time 20000000d", 2, "--max-time must be a duration such as 1500ms, 90s, 10m, 2h or 1h30m (units ms, s, m, h, d), above 0 and at most 24 days, got '20000000d'" },
+        { "train --max-time 999999999d", 2, "at most 24 days, got '999999999d'" },
+        { "train --max-time 99999999999999999999999h", 2, "at most 24 days" },
+        // config files are checked as the command line is
+        { "train --config flat.json", 2, "--config 'flat.json': lr belongs under \"training\": write {\"training\": {\"lr\": 0.01}}" },
+        { "train --config flat-hidden.json", 2, "--config 'flat-hidden.json': hidden belongs under \"architecture\": write {\"architecture\": {\"hidden\": [16, 16]}}" },
+        { "train --config null-training.json", 2, "--config 'null-training.json': training is null, expected an object" },
+        { "train --config format-5.json", 2, "--config 'format-5.json': format is 5, not \"addmlp-config\" or \"addmlp-model\"" },
+        { "train --config version-x.json", 2, "--config 'version-x.json': version is \"x\"; this addmlp reads addmlp-config version 1" },
+        { "train --config lr-min-constant.json", 2, "--config 'lr-min-constant.json': training.lr_min applies to lr_schedule cosine, not constant" },
+        { "train --config step-size-cosine.json", 2, "--config 'step-size-cosine.json': training.lr_step_size applies to lr_schedule step, not cosine" },
+        { "train --config sgd-momentum-adam.json", 2, "--momentum applies to --optimizer sgd, not adam" },
         // the command itself
         { "", 2, "no command given" },
         { "fly", 2, "fly" },
@@ -172,6 +194,29 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void Predict_with_more_pairs_than_a_command_line_takes_says_the_limit()
+    {
+        Models.WriteExactAdder(_dir.File("addmlp-model.json"));
+        string[] args = ["predict", .. Enumerable.Repeat("0.25", 100_002)];
+
+        CliResult result = Cli.Run(_dir.Path, args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assertions.OneLineError(result);
+        Assert.Contains("predict takes at most 50,000 pairs on its command line, got 100,002 numbers", result.StdErr);
+        Assert.Equal(50_000, Cli.Run(_dir.Path, args[..100_001]).StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // the limit itself is taken
+    }
+
+    [Fact]
+    public void A_duration_in_milliseconds_is_taken()
+    {
+        CliResult result = Cli.Run(_dir.Path, "train", "--quiet", "--max-time", "1500ms", "--epochs", "3");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(File.Exists(_dir.File("addmlp-model.json")));
+    }
+
+    [Fact]
     public void The_table_covers_at_least_40_cases() => Assert.True(Cases.Count >= 40, $"{Cases.Count} cases");
 
     /// <summary>A valid model and loss curve where train would write, and broken model files to feed predict.</summary>
@@ -196,6 +241,14 @@ public sealed class BadInputTests : IDisposable
         Write("huge-hidden.json", valid.Replace("\"hidden\": []", "\"hidden\": [100000000]"));
         Write("three-inputs.json", valid.Replace("\"inputs\": 2", "\"inputs\": 3"));
         Write("deep.json", new string('[', 100_000) + new string(']', 100_000));
+        Write("flat.json", """{ "lr": 0.01 }""");
+        Write("flat-hidden.json", """{ "hidden": [16, 16] }""");
+        Write("null-training.json", """{ "training": null }""");
+        Write("format-5.json", """{ "format": 5 }""");
+        Write("version-x.json", """{ "version": "x" }""");
+        Write("lr-min-constant.json", """{ "training": { "lr_min": 0.5 } }""");
+        Write("step-size-cosine.json", """{ "training": { "lr_schedule": "cosine", "lr_step_size": 10 } }""");
+        Write("sgd-momentum-adam.json", """{ "training": { "momentum": 0.9 } }""");
         using (var big = File.Create(_dir.File("big.json")))
             big.SetLength(65L << 20); // sparse: costs no disk
     }

@@ -38,6 +38,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("final loss: 1.620e-05 (epoch 101)", train.StdOut);
         Assert.Contains("learned:    y = 1.00", train.StdOut);
         Assert.Contains("wrote:      addmlp-model.json, addmlp-loss.json", train.StdOut);
+        Assert.All(train.StdOut.Split('\n'), line => Assert.True(line.Length <= 80, $"{line.Length} columns: {line}")); // a terminal's width
     }
 
     [Fact]

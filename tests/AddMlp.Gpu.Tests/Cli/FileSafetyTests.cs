@@ -142,10 +142,68 @@ public sealed class FileSafetyTests : IDisposable
     public void Temporary_files_of_killed_processes_are_removed_and_none_are_left()
     {
         File.WriteAllText(_dir.File(".addmlp-999999999-0123456789abcdef.tmp"), "left by a process killed with SIGKILL");
+        File.WriteAllText(_dir.File(".addmlp-999999998-0123456789abcdef.tmp.svg"), "a plot's, left the same way");
 
         Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--epochs", "5", "--plot", "loss.svg").ExitCode);
 
         Assert.Equal(["addmlp-loss.json", "addmlp-model.json", "loss.svg"], Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order());
+    }
+
+    [Theory]
+    [InlineData("--config m.json --model y.json --loss-curve m.json", "--loss-curve 'm.json' is the file --config reads")]
+    [InlineData("--config m.json --model m.json", "--model 'm.json' is the file --config reads")]
+    [InlineData("--config link.json --model m.json", "--model 'm.json' is the file --config reads (as 'link.json')")]
+    [InlineData("--config hard.json --loss-curve m.json", "--loss-curve 'm.json' is the file --config reads (as 'hard.json')")]
+    [InlineData("--config m.json --plot m.json", "'m.json': a plot is written as .png or .svg")]
+    [InlineData("--config x.svg --plot x.svg", "--plot 'x.svg' is the file --config reads")]
+    [InlineData("--resume m.json --loss-curve m.json", "--model and --loss-curve both name 'm.json'")]
+    [InlineData("--resume m.json --model y.json --loss-curve m.json", "--loss-curve 'm.json' is the file --resume reads")]
+    [InlineData("--resume m.json --model y.json --plot ./m.json", "a plot is written as .png or .svg")]
+    public void An_input_named_by_config_or_resume_is_never_overwritten(string arguments, string message)
+    {
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--epochs", "5", "--model", "m.json", "--loss-curve", "c.json").ExitCode);
+        File.Copy(_dir.File("m.json"), _dir.File("x.svg"));
+        File.CreateSymbolicLink(_dir.File("link.json"), "m.json");
+        Assert.Equal(0, Link(_dir.File("m.json"), _dir.File("hard.json")));
+        string before = File.ReadAllText(_dir.File("m.json")), svg = File.ReadAllText(_dir.File("x.svg"));
+
+        CliResult result = Cli.Run(_dir.Path, ["train", "--quiet", "--epochs", "10", .. arguments.Split(' ')]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assertions.OneLineError(result);
+        Assert.Contains(message, result.StdErr);
+        Assert.Equal(before, File.ReadAllText(_dir.File("m.json")));
+        Assert.Equal(svg, File.ReadAllText(_dir.File("x.svg")));
+        Assert.False(File.Exists(_dir.File("y.json")));
+    }
+
+    [Fact]
+    public void A_resumed_run_goes_on_in_its_own_file()
+    {
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--epochs", "5", "--model", "m.json").ExitCode);
+
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--epochs", "10", "--resume", "m.json").ExitCode);
+
+        Assert.Equal(10, ModelFile.Load(_dir.File("m.json")).Training!.Outcome.EpochsRun);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int Link(string existing, string created);
+
+    [Theory]
+    [InlineData(".addmlp-2024-backup.json")]
+    [InlineData(".addmlp-77777-model copy.json")]
+    [InlineData(".addmlp-999999999-0123456789abcdef.json")]
+    [InlineData(".addmlp-999999999-0123456789ABCDEF.tmp")]
+    [InlineData(".addmlp-999999999-0123456789abcdef.tmp.bak")]
+    [InlineData(".addmlp-999999999-notes.tmp")]
+    public void A_users_file_named_like_a_temporary_one_is_never_deleted(string name)
+    {
+        File.WriteAllText(_dir.File(name), "the user's");
+
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--epochs", "5", "--plot", "loss.png").ExitCode);
+
+        Assert.Equal("the user's", File.ReadAllText(_dir.File(name)));
     }
 
     [Fact]

@@ -181,7 +181,7 @@ public sealed class ResumeAndConfigTests : IDisposable
         Assert.Equal("early_stopped", training.GetProperty("status").GetString());
         int best = training.GetProperty("best_epoch").GetInt32();
         Assert.Equal(best + 10, training.GetProperty("epochs_run").GetInt32());
-        Assert.Contains($"val_loss stopped improving; the weights are epoch {best}'s, its best", run.StdOut);
+        Assert.Contains($"val_loss stopped improving; the weights are epoch {best}'s, its best", run.SummaryUnwrapped);
         CliResult resumed = Cli.Run(_dir.Path, "train", "--resume", "addmlp-model.json", "--epochs", "4000");
         Assert.Equal(2, resumed.ExitCode);
         Assert.Contains("stopped early, at its best epoch: there is nothing to continue", resumed.StdErr);
@@ -260,9 +260,9 @@ public sealed class ResumeAndConfigTests : IDisposable
     [InlineData("""{ "training": { "lr": -1 } }""", "--lr must be a finite number above 0, got '-1'")]
     [InlineData("""{ "training": { "learning_rate": 0.1 } }""", "training.learning_rate is not an option addmlp knows")]
     [InlineData("""{ "trainig": { } }""", "trainig is not a key of a config")]
-    [InlineData("""{ "training": { "range": [0] } }""", "range is a list, not a value --range takes")]
+    [InlineData("""{ "training": { "range": [0] } }""", "range is [0], not a value --range takes")]
     [InlineData("""{ "architecture": { "inputs": 3 } }""", "architecture.inputs is 3; an adder has 2")]
-    [InlineData("""{ "format": "addmlp-loss-curve" }""", "format is 'addmlp-loss-curve'")]
+    [InlineData("""{ "format": "addmlp-loss-curve" }""", "format is \"addmlp-loss-curve\", not")]
     [InlineData("""{ "training": { "device_requested": "--help" } }""", "--device '--help' is not one of auto, cpu, cuda, cuda:N")]
     [InlineData("""[1, 2]""", "expected a JSON object of options")]
     [InlineData("""{ "training": """, "is not valid JSON")]

@@ -6,6 +6,9 @@ namespace AddMlp.Gpu.Tests;
 public sealed record CliResult(int ExitCode, string StdOut, string StdErr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StdOut}\n--- stderr\n{StdErr}";
+
+    /// <summary>stdout with train's summary rows unwrapped (it wraps a row's value at 80 columns, under a 12-column label).</summary>
+    public string SummaryUnwrapped => StdOut.Replace("\n            ", " ", StringComparison.Ordinal);
 }
 
 /// <summary>

@@ -181,7 +181,7 @@ public sealed class ExperimentTests : IDisposable
         Assert.True(curve.ValLoss[^1] < curve.ValLoss[0]);
         using JsonDocument model = JsonDocument.Parse(File.ReadAllText(_dir.File("addmlp-model.json")));
         Assert.Equal(0.1, model.RootElement.GetProperty("training").GetProperty("val_fraction").GetDouble());
-        Assert.Contains("900 samples in 0:1, 100 held out", train.StdOut);
+        Assert.Contains("900 samples in 0:1, 100 held out", train.SummaryUnwrapped);
     }
 
     [Fact]
