@@ -42,6 +42,11 @@ public static class AddMlpApp
         return args[0] == "predict" && device >= 0 && device + 1 < args.Length && args[device + 1] != "cpu";
     }
 
+    /// <summary>What the command in <paramref name="args"/> does on a first SIGINT, SIGTERM or SIGHUP, as its message says it.</summary>
+    public static string OnSignal(string[] args) => args.FirstOrDefault() == "train"
+        ? "finishing the current epoch and saving"
+        : "stopping without writing anything";
+
     /// <summary>
     /// How every command line is parsed (a config file's options too). No response files: addmlp has no
     /// use for them, and "@name" expanded by the parser escaped error handling (a folder aborted, a file

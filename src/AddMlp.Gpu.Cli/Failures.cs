@@ -59,16 +59,50 @@ public static partial class Failures
     /// <summary>The exit code, the message line, and for a native-runtime failure the remedy (printed as a "fix:" line).</summary>
     public static (int ExitCode, string Message, string? Fix) Describe(Exception e) => e switch
     {
+        OutOfMemoryException => (ExitCodes.Environment, OutOfMemory(), null),
+        _ when TooManyOpenFiles(e) => (ExitCodes.Environment, $"too many open files: {(ProcessLimits.OpenFiles is long n ? $"this process may have only {n} open (ulimit -n {n})" : "the system's limit was reached")}; raise it (ulimit -n 1024)", null),
         UsageException => (ExitCodes.BadInput, e.Message, null),
         ModelFileException file => (ExitCodes.BadInput, file.Message + Hint(file), null),
         TrainingTooLargeException big => (ExitCodes.BadInput, TooLarge(big), null),
         DeviceUnavailableException device => (ExitCodes.Environment, Unavailable(device), null),
         NativeRuntimeException native => (ExitCodes.Environment, native.Problem, Remedy(native)),
-        OperationCanceledException => (ExitCodes.Interrupted, "interrupted", null),
+        OperationCanceledException => (ExitCodes.Interrupted, "interrupted: stopped without writing anything; every file is as it was", null),
         IOException or UnauthorizedAccessException => (ExitCodes.RunFailed, $"I/O error: {FirstLine(e.Message)}", null),
+        // .NET reports EFBIG from growing a file (a file-size limit, `ulimit -f`) as an argument error.
+        ArgumentOutOfRangeException when e.Message.Contains("too large for the file system", StringComparison.Ordinal) =>
+            (ExitCodes.RunFailed, $"I/O error: File too large: {(ProcessLimits.FileSizeBytes is long max ? $"this process may write files of at most {max >> 10} KiB (ulimit -f {max >> 10})" : "the file system's limit was reached")}", null),
         // libtorch's errors carry a C++ backtrace after their first line: never the user's business.
         _ => (ExitCodes.RunFailed, $"unexpected error: {e.GetType().Name}: {FirstLine(e.Message)}", null),
     };
+
+    /// <summary>
+    /// A resource limit (`ulimit`) too low for the command to run, said before it starts (libtorch would
+    /// otherwise abort the process without a word); null when the limits allow it.
+    /// </summary>
+    public static string? LimitTooLow(bool needsLibTorch)
+    {
+        if (ProcessLimits.OpenFiles is long files && files < ProcessLimits.MinimumOpenFiles)
+            return $"this process may have only {files} files open (ulimit -n {files}); addmlp needs at least {ProcessLimits.MinimumOpenFiles}: raise it (ulimit -n 1024)";
+        if (needsLibTorch && ProcessLimits.AddressSpaceBytes is long bytes && bytes < ProcessLimits.MinimumAddressSpaceForLibtorch)
+            return $"this process may map only {bytes >> 20} MiB of memory (ulimit -v {bytes >> 10}); libtorch needs at least {ProcessLimits.MinimumAddressSpaceForLibtorch >> 20} MiB: raise it (ulimit -v unlimited)";
+        return null;
+    }
+
+    /// <summary>Out of memory: the process's limit (ulimit -v) when it has one, which is then the likely cause.</summary>
+    public static string OutOfMemory() => ProcessLimits.AddressSpaceBytes is long bytes
+        ? $"out of memory: this process may use only {bytes >> 20} MiB of address space (ulimit -v {bytes >> 10}); raise it (ulimit -v unlimited)"
+        : "out of memory: the machine has too little free memory for addmlp to start";
+
+    /// <summary>EMFILE or ENFILE anywhere in the exception's chain: the environment's limit, not the user's input.</summary>
+    public static bool TooManyOpenFiles(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is IOException && x.Message.Contains("Too many open files", StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].TrimEnd();
 
@@ -80,6 +114,7 @@ public static partial class Failures
         NativeRuntimeFailure.LibraryMissing =>
             $"rebuild addmlp (scripts/addmlp does it); with TorchBackend=external set {LibtorchInstall.EnvironmentVariable} to a complete libtorch lib folder (e.g. a PyTorch install's torch/lib).",
         NativeRuntimeFailure.LoadFailed => "rebuild addmlp (scripts/addmlp does it) and run scripts/bootstrap.",
+        NativeRuntimeFailure.MemoryLimit => "raise the limit (ulimit -v unlimited, or at least 4 GiB: ulimit -v 4194304).",
         NativeRuntimeFailure.InitializationFailed => "run scripts/bootstrap, then rebuild addmlp (scripts/addmlp does it)",
         NativeRuntimeFailure.NoShim => "rebuild it (scripts/gpu-bundle), or put TorchSharp's shim for your libtorch there (scripts/build-shim).",
         NativeRuntimeFailure.LibtorchNotFound =>

@@ -24,7 +24,7 @@ public static class ExportCommand
             OutputPath.CheckWritable(path, "--output");
             PathIdentity.CheckDistinct(("--output", path), ("--model", parse.GetValue(model.Path)!));
             ModelDocument doc = model.Load(parse);
-            ModelExport.Write(doc, path, kind);
+            ModelExport.Write(doc, path, kind, context.Interrupt);
             string tensors = string.Join(", ", doc.StateDict.Select(p => $"{p.Key} [{string.Join(", ", p.Value.Shape)}]"));
             string what = kind == ExportFormat.Onnx
                 ? $"onnx opset {OnnxFile.Opset}: {OnnxFile.Input} [{OnnxFile.BatchDimension}, 2] -> {OnnxFile.Output} [{OnnxFile.BatchDimension}, 1], float32{(doc.Dtype == DType.Float32 ? "" : " (the float64 weights rounded)")}; {tensors}"

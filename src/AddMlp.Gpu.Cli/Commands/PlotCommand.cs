@@ -34,7 +34,7 @@ public static class PlotCommand
             PathIdentity.CheckDistinct(("--output", target), ("--loss-curve", curvePath), ("--model", modelPath));
             LossCurveDocument document = LossCurveFile.Load(curvePath);
             TrainOptions? trainedWith = File.Exists(modelPath) ? ModelFile.Load(modelPath).Training?.Options : null;
-            using var outputs = new OutputFiles();
+            using var outputs = new OutputFiles(context.Interrupt);
             LossCurvePlot.Stage(outputs, document, target, LossCurvePlot.Title(document, trainedWith));
             outputs.Commit();
             context.Out.WriteLine($"wrote {target}");

@@ -255,6 +255,10 @@ public static class TrainCommand
 
     private static int Run(CliContext context, TrainOptions options, TrainOutputs outputs, (string Option, string Path)[] inputs, Display display, RunControl run)
     {
+        // A network too large for the files addmlp reads back is refused before the run, not found out after it.
+        long networkBytes = ModelFile.LargestFileBytes(options with { Epochs = 1 });
+        if (networkBytes > ModelFile.MaxBytes)
+            throw new UsageException($"{options.Architecture} has {options.Architecture.ParameterCount:N0} parameters: its model file would take {networkBytes >> 20:N0} MiB, more than the {ModelFile.MaxBytes >> 20} MiB addmlp reads back; use fewer or narrower --hidden layers");
         OutputPath.CheckWritable(outputs.Model, "--model");
         OutputPath.CheckWritable(outputs.LossCurve, "--loss-curve");
         if (outputs.Plot is not null)

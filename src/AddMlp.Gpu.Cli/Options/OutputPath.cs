@@ -76,7 +76,7 @@ public static class OutputPath
             {
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && !Failures.TooManyOpenFiles(e)) // that one is the environment's
         {
             throw new UsageException($"{option} '{path}': cannot write in folder '{folder}' ({e.Message.TrimEnd('.')})");
         }

@@ -20,7 +20,13 @@ internal static class JsonFile
     public static void Stage<T>(OutputFiles outputs, string path, T document)
     {
         byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(document, Json.Options.TypeInfo<T>());
-        outputs.Stage(path, temp => File.WriteAllBytes(temp, bytes));
+        // Not File.WriteAllBytes: it preallocates, and past a file-size limit (ulimit -f) that fails as an
+        // ArgumentOutOfRangeException; written plainly, it fails as the I/O error it is (EFBIG).
+        outputs.Stage(path, temp =>
+        {
+            using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+            file.Write(bytes);
+        });
     }
 
     /// <summary>"model file", "loss-curve file": how messages name a file.</summary>

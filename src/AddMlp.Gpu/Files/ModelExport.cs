@@ -25,12 +25,15 @@ public static class ModelExport
         _ => null,
     };
 
-    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> in <paramref name="format"/>, atomically (a temporary file, then a rename).</summary>
-    public static void Write(ModelDocument model, string path, ExportFormat format)
+    /// <summary>
+    /// Writes <paramref name="model"/> to <paramref name="path"/> in <paramref name="format"/>, atomically (a
+    /// temporary file, then a rename); cancelled before the rename, it writes nothing and throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static void Write(ModelDocument model, string path, ExportFormat format, CancellationToken cancellation = default)
     {
         if (format == ExportFormat.Onnx)
-            OnnxFile.Export(model, path);
+            OnnxFile.Export(model, path, cancellation);
         else
-            PyTorchFiles.Export(model, path, format);
+            PyTorchFiles.Export(model, path, format, cancellation);
     }
 }

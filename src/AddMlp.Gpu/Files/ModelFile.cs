@@ -17,6 +17,28 @@ public static class ModelFile
         return model;
     }
 
+    /// <summary>The most bytes addmlp reads of one of its files (a bigger one is refused before it is read).</summary>
+    public const long MaxBytes = JsonFile.MaxBytes;
+
+    /// <summary>
+    /// An upper bound on the size of the larger of the two files a run with <paramref name="options"/> writes
+    /// (the model file and its loss curve), whatever the numbers turn out to be: a run whose files could
+    /// exceed <see cref="MaxBytes"/> would write what no command reads back.
+    /// </summary>
+    public static long LargestFileBytes(TrainOptions options)
+    {
+        const long Fixed = 16 << 10; // the keys, the architecture, the training block
+        long valueBytes = options.DType == DType.Float64 ? sizeof(double) : sizeof(float);
+        long textBytes = options.DType == DType.Float64 ? 26 : 16; // "-2.2250738585072014E-308, " / "-1.1754944E-38, "
+        long base64 = (valueBytes * 4 + 2) / 3 + 1;
+        long parameters = options.Architecture.ParameterCount;
+        long series = 1 + (options.ValFraction > 0 ? 1 : 0) + (options.Architecture.IsLinear ? 1 : 0);
+        long buffers = 2 + (options.EarlyStop is null ? 0 : 1); // the optimizer's, the best weights
+        long model = Fixed + parameters * (textBytes + buffers * base64) + (long)options.Epochs * series * base64;
+        long curve = Fixed + (long)options.Epochs * (series + 1) * 16; // the losses as float32 text, and lr
+        return Math.Max(model, curve);
+    }
+
     private static string? Problem(ModelDocument model)
     {
         Architecture a = model.Architecture;

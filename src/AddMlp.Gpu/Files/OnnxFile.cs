@@ -27,14 +27,14 @@ public static class OnnxFile
     public const string BatchDimension = "batch";
 
     /// <summary>Writes <paramref name="model"/> as an ONNX model, atomically (temporary file, then rename).</summary>
-    public static void Export(ModelDocument model, string path)
+    public static void Export(ModelDocument model, string path, CancellationToken cancellation = default)
     {
         ModelProto onnx = Build(model);
         OutputFiles.Write(path, temp =>
         {
             using FileStream file = File.Create(temp);
             onnx.WriteTo(file);
-        });
+        }, cancellation: cancellation);
     }
 
     /// <summary>The ONNX model of <paramref name="model"/>'s network.</summary>

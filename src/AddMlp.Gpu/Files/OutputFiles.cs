@@ -21,6 +21,10 @@ internal sealed partial class OutputFiles : IDisposable
     private const string TempPrefix = ".addmlp-";
     private readonly List<(string Temp, string Target)> _staged = [];
     private readonly HashSet<string> _tidied = [];
+    private readonly CancellationToken _cancellation;
+
+    /// <param name="cancellation">When it is cancelled before <see cref="Commit"/>, nothing is renamed into place: Commit throws <see cref="OperationCanceledException"/>.</param>
+    public OutputFiles(CancellationToken cancellation = default) => _cancellation = cancellation;
 
     /// <summary>Writes one output: <paramref name="write"/> fills the temporary path it is given (ending in <paramref name="extension"/> after ".tmp", for writers that choose a format by it).</summary>
     public void Stage(string path, Action<string> write, string extension = "")
@@ -44,6 +48,7 @@ internal sealed partial class OutputFiles : IDisposable
     /// <summary>Renames every staged file over its target, and makes the renames durable.</summary>
     public void Commit()
     {
+        _cancellation.ThrowIfCancellationRequested(); // a signal while the outputs were made: leave every file as it was
         foreach (var (temp, target) in _staged)
             File.Move(temp, target, overwrite: true);
         foreach (string folder in _staged.Select(s => Path.GetDirectoryName(Path.GetFullPath(s.Temp))!).Distinct())
@@ -60,9 +65,9 @@ internal sealed partial class OutputFiles : IDisposable
     }
 
     /// <summary>Writes one file atomically on its own.</summary>
-    public static void Write(string path, Action<string> write, string extension = "")
+    public static void Write(string path, Action<string> write, string extension = "", CancellationToken cancellation = default)
     {
-        using var outputs = new OutputFiles();
+        using var outputs = new OutputFiles(cancellation);
         outputs.Stage(path, write, extension);
         outputs.Commit();
     }

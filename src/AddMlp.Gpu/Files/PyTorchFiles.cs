@@ -14,7 +14,7 @@ public static class PyTorchFiles
     public static bool IsStateDict(string path) => ModelExport.FormatOf(path) is ExportFormat.Pt or ExportFormat.Safetensors;
 
     /// <summary>Writes the model's state dict as <see cref="ExportFormat.Pt"/> or <see cref="ExportFormat.Safetensors"/>, atomically (temporary file, then rename).</summary>
-    public static void Export(ModelDocument model, string path, ExportFormat format)
+    public static void Export(ModelDocument model, string path, ExportFormat format, CancellationToken cancellation = default)
     {
         if (format is not (ExportFormat.Pt or ExportFormat.Safetensors))
             throw new ArgumentOutOfRangeException(nameof(format), format, "a state dict is written as pt or safetensors");
@@ -26,7 +26,7 @@ public static class PyTorchFiles
                 net.save_py(temp);
             else
                 net.save_safetensors(temp);
-        });
+        }, cancellation: cancellation);
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ namespace AddMlp.Gpu;
 /// <remarks>
 /// SummaryWriter opens, appends to and closes the file for every scalar (about 25 µs each here), so the
 /// scalars are written on a thread of their own, as PyTorch's SummaryWriter does too: training does not
-/// wait for the disk. The event file (events.out.tfevents.TICKS.HOST.PID.N) is made at the first write,
+/// wait for the disk. The event file (events.out.tfevents.TICKS.HOST.PID.N.addmlpRANDOM) is made at the first write,
 /// so a run that stops before its first epoch leaves none; every run, and every resumed part of one,
 /// writes a new file beside the others, which TensorBoard reads as one run.
 /// </remarks>
@@ -49,8 +49,10 @@ public sealed class TensorBoardLog : IDisposable
         _queue.Writer.TryComplete();
         _writing.Wait();
         if (_failure is not null)
-            throw new IOException($"the TensorBoard log in '{Directory}' stopped after {_written} epochs: {_failure.Message}", _failure);
+            throw new IOException($"the TensorBoard log in '{Directory}' stopped after {_written} epochs: {Reason(_failure)}", _failure);
     }
+
+    private static string Reason(Exception e) => e is IOException or UnauthorizedAccessException ? e.Message : $"{e.GetType().Name}: {e.Message}";
 
     /// <summary>Waits for the writing as <see cref="Complete"/> does, without throwing.</summary>
     public void Dispose()
@@ -63,37 +65,46 @@ public sealed class TensorBoardLog : IDisposable
     {
         SummaryWriter? writer = null;
         string? file = null;
-        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        try
         {
-            while (_queue.Reader.TryRead(out EpochRecords? records))
+            while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                if (_failure is not null)
-                    continue; // drain: the log has stopped, training goes on
-                long whole = file is null ? 0 : new FileInfo(file).Length;
-                try
+                while (_queue.Reader.TryRead(out EpochRecords? records))
                 {
-                    if (writer is null)
-                        (writer, file) = Create();
-                    Append(writer, records);
-                    _written += records.Count;
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    _failure = e;
-                    CutBack(file, whole);
+                    if (_failure is not null)
+                        continue; // drain: the log has stopped, training goes on
+                    long whole = 0;
+                    try
+                    {
+                        whole = file is null ? 0 : new FileInfo(file).Length;
+                        if (writer is null)
+                            (writer, file) = Create();
+                        Append(writer, records);
+                        _written += records.Count;
+                    }
+                    catch (Exception e) // whatever stops the log (a full disk, its folder deleted) must not stop the run
+                    {
+                        _failure = e;
+                        CutBack(file, whole);
+                    }
                 }
             }
         }
+        catch (Exception e)
+        {
+            _failure ??= e;
+        }
     }
 
-    /// <summary>The writer, and the event file it made (SummaryWriter does not say which: it is the one that was not there before).</summary>
+    /// <summary>
+    /// The writer, and the event file it made. SummaryWriter does not say which; the suffix it is given, of
+    /// this log alone, finds it among the files of other runs writing to the same folder at the same time.
+    /// </summary>
     private (SummaryWriter Writer, string File) Create()
     {
-        static HashSet<string> EventFiles(string folder) =>
-            System.IO.Directory.Exists(folder) ? [.. System.IO.Directory.EnumerateFiles(folder, "events.out.tfevents.*")] : [];
-        HashSet<string> before = EventFiles(Directory);
-        SummaryWriter writer = torch.utils.tensorboard.SummaryWriter(Directory);
-        return (writer, EventFiles(Directory).Except(before).Single());
+        string suffix = $"addmlp{Random.Shared.NextInt64():x16}";
+        SummaryWriter writer = torch.utils.tensorboard.SummaryWriter(Directory, suffix);
+        return (writer, System.IO.Directory.EnumerateFiles(Directory, $"events.out.tfevents.*.{suffix}").Single());
     }
 
     /// <summary>Takes a failed batch's part of a record off the file's end (a full disk tears the record it stops in), so what stays is whole records.</summary>

@@ -230,6 +230,12 @@ internal static partial class NativeRuntime
             return new NativeRuntimeException(NativeRuntimeFailure.LibraryMissing, $"cannot load {name}: {missing.Groups["lib"].Value} was not found.", inner: inner);
         }
 
+        if (loaderMessage.Contains("failed to map segment", StringComparison.Ordinal) || loaderMessage.Contains("Cannot allocate memory", StringComparison.Ordinal))
+        {
+            string limit = ProcessLimits.AddressSpaceBytes is long bytes ? $"this process may map only {bytes >> 20} MiB (ulimit -v {bytes >> 10})" : "this process may not map more memory";
+            return new NativeRuntimeException(NativeRuntimeFailure.MemoryLimit, $"cannot load {name}: out of address space: {limit}, and libtorch's libraries alone take about 1 GiB of it.", inner: inner);
+        }
+
         string detail = LoaderDetail(loaderMessage);
         return new NativeRuntimeException(NativeRuntimeFailure.LoadFailed, $"cannot load {name}: {detail}", inner: inner);
     }

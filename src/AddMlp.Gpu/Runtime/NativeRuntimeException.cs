@@ -12,6 +12,9 @@ public enum NativeRuntimeFailure
     /// <summary>A native library failed to load for another reason (the loader's message says which).</summary>
     LoadFailed,
 
+    /// <summary>The loader could not map a library into memory: the process's address space is limited (`ulimit -v`).</summary>
+    MemoryLimit,
+
     /// <summary>The libraries loaded but TorchSharp could not initialise libtorch.</summary>
     InitializationFailed,
 

@@ -9,9 +9,10 @@ internal static class MemoryEstimate
     /// <summary>
     /// Bytes a run needs at its peak, approximately: the data (inputs and labels), and per sample the
     /// forward activations and their gradients (each hidden layer's pre-activation and activation, and
-    /// the output's prediction, difference and square), plus the per-epoch loss history; and the portable
+    /// the output's prediction, difference and square); and the portable
     /// kernels' per-sample gradient terms, a slice of at most <see cref="PortableNetwork.GradientTermValues"/>
-    /// values at a time, about three times over while they are summed.
+    /// values at a time, about three times over while they are summed. Not the per-epoch loss history: it
+    /// grows as the run goes (a few values an epoch), so a huge epoch count stopped early costs what it used.
     /// </summary>
     public static long TrainingBytes(TrainOptions options)
     {
@@ -21,9 +22,8 @@ internal static class MemoryEstimate
                          + 2 * 2 * a.Hidden.Sum(h => (long)h) // hidden pre-activations and activations, with gradients
                          + 2 * 3 * a.Outputs;                 // prediction, difference, square, with gradients
         long parameters = a.ParameterCount;
-        long history = options.Epochs * (2L + (a.IsLinear ? 3 : 0)); // loss, val_loss, weights
         long gradientTerms = 3 * Math.Min(PortableNetwork.GradientTermValues, options.Samples * (parameters + 1));
-        return bytesPerValue * (options.Samples * perSample + 4 * parameters + history + gradientTerms)
+        return bytesPerValue * (options.Samples * perSample + 4 * parameters + gradientTerms)
                + sizeof(float) * (long)options.Samples * 3; // the float32 CPU copy the data is made in
     }
 

@@ -23,21 +23,33 @@ public sealed record ResumePoint
     /// <summary>
     /// What continuing a run may change without changing what it computes, by the options' names in the
     /// model file: <see cref="TrainOptions.Epochs"/> (the total; not with the cosine or one-cycle schedule,
-    /// whose period it is), <see cref="TrainOptions.TargetLoss"/>, <see cref="TrainOptions.Device"/> and
-    /// <see cref="TrainOptions.Threads"/> (with portable kernels neither changes a number; with native
-    /// kernels the numbers are the same only on the same device and, above a million elements per op,
-    /// at the same thread count).
+    /// whose period it is), <see cref="TrainOptions.TargetLoss"/>, and with portable kernels
+    /// <see cref="TrainOptions.Device"/> and <see cref="TrainOptions.Threads"/>, which change no number
+    /// there. With native kernels a device or thread count can change the last bits, so they stay.
     /// </summary>
-    public static IReadOnlyList<string> MayChange(TrainOptions run) =>
-        run.LrSchedule is LrSchedule.Cosine or LrSchedule.Onecycle ? ["target_loss", "device_requested", "threads"] : ["epochs", "target_loss", "device_requested", "threads"];
+    public static IReadOnlyList<string> MayChange(TrainOptions run)
+    {
+        var keys = new List<string> { "target_loss" };
+        if (run.LrSchedule is not (LrSchedule.Cosine or LrSchedule.Onecycle))
+            keys.Add("epochs");
+        if (run.Kernels == Kernels.Portable)
+            keys.AddRange(["device_requested", "threads"]);
+        return keys;
+    }
 
     /// <summary>Whether <paramref name="options"/> make the same run as <paramref name="run"/>, apart from <see cref="MayChange"/>.</summary>
     public static bool SameRun(TrainOptions run, TrainOptions options)
     {
-        bool epochsMayChange = MayChange(run).Contains("epochs");
-        static TrainOptions Core(TrainOptions o, bool epochs) =>
-            o with { Epochs = epochs ? 1 : o.Epochs, TargetLoss = null, Device = "auto", Threads = null, WeightDecay = o.EffectiveWeightDecay };
-        return Core(run, epochsMayChange) == Core(options, epochsMayChange);
+        IReadOnlyList<string> may = MayChange(run);
+        TrainOptions Core(TrainOptions o) => o with
+        {
+            Epochs = may.Contains("epochs") ? 1 : o.Epochs,
+            TargetLoss = null,
+            Device = may.Contains("device_requested") ? "auto" : o.Device,
+            Threads = may.Contains("threads") ? null : o.Threads,
+            WeightDecay = o.EffectiveWeightDecay,
+        };
+        return Core(run) == Core(options);
     }
 
     public static ResumePoint From(TrainResult result) => new()
@@ -62,8 +74,9 @@ public sealed record ResumePoint
         if (model.Training is null || model.Resume is null || model.Version < ModelDocument.OldestResumableVersion)
         {
             string why = model.Training is null ? "it was not made by `train`"
-                : model.Resume is null ? $"it was written as version {model.Version}, before runs could be resumed"
-                : $"it was written as version {model.Version}, by an addmlp whose arithmetic (kernels, label noise) differs from this one's, so it would not go on as it began";
+                : model.Version < 2 ? $"it was written as version {model.Version}, before runs could be resumed"
+                : model.Version < ModelDocument.OldestResumableVersion ? $"it was written as version {model.Version}, by an addmlp whose arithmetic (kernels, label noise) differs from this one's, so it would not go on as it began"
+                : "it has no \"resume\" block (the run's state, which `train` writes; removed or never there)";
             throw new ModelFileException(AddMlpFile.Model, FileProblem.NotResumable, path, $"model file '{path}' holds no run to continue: {why}");
         }
         TrainOptions options = model.Training.Options;
@@ -104,6 +117,10 @@ public sealed record ResumePoint
             double[] values = ResumeRecord.Decode(text, model.Dtype) ?? throw Invalid($"optimizer_state.{name} is not base64 of {EnumNames<DType>.Of(model.Dtype)} values");
             if (values.LongLength != parameters)
                 throw Invalid($"optimizer_state.{name} has {values.Length} values; the network has {parameters} parameters");
+            if (Array.FindIndex(values, v => !double.IsFinite(v)) is int bad and >= 0)
+                throw Invalid($"optimizer_state.{name}[{bad}] is {values[bad]}; a run that went on has finite optimizer state");
+            if (name == OptimizerBuffers.ExpAvgSq && Array.FindIndex(values, v => v < 0) is int negative and >= 0)
+                throw Invalid($"optimizer_state.{name}[{negative}] is {values[negative]}; a mean of squared gradients is never negative");
             optimizerBuffers[name] = values;
         }
 
@@ -132,6 +149,8 @@ public sealed record ResumePoint
             bestWeights = ResumeRecord.Decode(best, model.Dtype) ?? throw Invalid($"best_weights is not base64 of {EnumNames<DType>.Of(model.Dtype)} values");
             if (bestWeights.LongLength != parameters)
                 throw Invalid($"best_weights has {bestWeights.Length} values; the network has {parameters} parameters");
+            if (Array.FindIndex(bestWeights, v => !double.IsFinite(v)) is int bad and >= 0)
+                throw Invalid($"best_weights[{bad}] is {bestWeights[bad]}; weights are finite");
         }
 
         return new ResumePoint

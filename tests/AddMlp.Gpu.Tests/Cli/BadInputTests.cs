@@ -147,6 +147,9 @@ public sealed class BadInputTests : IDisposable
         { "train --max-time 20000000d", 2, "--max-time must be a duration such as 1500ms, 90s, 10m, 2h or 1h30m (units ms, s, m, h, d), above 0 and at most 24 days, got '20000000d'" },
         { "train --max-time 999999999d", 2, "at most 24 days, got '999999999d'" },
         { "train --max-time 99999999999999999999999h", 2, "at most 24 days" },
+        // a run whose files no command could read back is refused before it starts
+        { "train --hidden 2048,2048", 2, "hidden 2048,2048 relu has 4,204,545 parameters: its model file would take 120 MiB, more than the 64 MiB addmlp reads back; use fewer or narrower --hidden layers" },
+        { "train --hidden 65536,65536", 2, "hidden 65536,65536 relu has 4,295,294,977 parameters: its model file would take" },
         // config files are checked as the command line is
         { "train --config flat.json", 2, "--config 'flat.json': lr belongs under \"training\": write {\"training\": {\"lr\": 0.01}}" },
         { "train --config flat-hidden.json", 2, "--config 'flat-hidden.json': hidden belongs under \"architecture\": write {\"architecture\": {\"hidden\": [16, 16]}}" },

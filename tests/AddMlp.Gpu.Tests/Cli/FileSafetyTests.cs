@@ -289,7 +289,122 @@ public sealed class FileSafetyTests : IDisposable
         Assert.Contains("1000 cpu", File.ReadAllText(_dir.File("bench.txt")));
     }
 
+    [Theory]
+    [InlineData("eval", "TERM", new[] { "eval", "--samples", "10000000", "--range", "0:1" })]
+    [InlineData("bench", "TERM", new[] { "bench", "--samples", "1e5", "--seconds", "5" })]
+    public void A_signal_to_a_command_that_saves_nothing_says_so_not_what_train_does(string _, string signal, string[] args)
+    {
+        Models.WriteExactAdder(_dir.File("addmlp-model.json"));
+        using Process command = Start(args);
+        Thread.Sleep(1000);
+
+        Processes.Signal(command, signal);
+
+        Assert.True(command.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Equal(130, command.ExitCode);
+        string stderr = command.StandardError.ReadToEnd();
+        Assert.Contains("addmlp: interrupt received: stopping without writing anything", stderr);
+        Assert.DoesNotContain("saving", stderr);
+    }
+
+    [Theory]
+    [InlineData("onnx")]
+    [InlineData("pt")]
+    [InlineData("safetensors")]
+    public void An_export_cancelled_before_its_rename_writes_nothing(string extension)
+    {
+        ModelDocument model = Models.ExactAdder();
+        File.WriteAllText(_dir.File($"adder.{extension}"), "the previous export");
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => ModelExport.Write(model, _dir.File($"adder.{extension}"), ModelExport.FormatOf($"x.{extension}")!.Value, cancelled.Token));
+
+        Assert.Equal("the previous export", File.ReadAllText(_dir.File($"adder.{extension}")));
+        Assert.Equal(["adder." + extension], _dir.Files());
+    }
+
+    [Fact]
+    public void A_TensorBoard_folder_deleted_mid_run_fails_the_log_not_the_run()
+    {
+        using Process train = Start("train", "--epochs", "100000000", "--max-time", "6s", "--log-every", "100", "--tensorboard", "tb");
+        Processes.WaitForStderrLine(train, "Epoch: 101 ");
+        Directory.Delete(_dir.File("tb"), recursive: true);
+
+        Assert.True(train.WaitForExit(TimeSpan.FromSeconds(60)));
+        string stderr = train.StandardError.ReadToEnd();
+        Assert.True(train.ExitCode == 1, stderr);
+        Assert.Contains("addmlp: the TensorBoard log in 'tb' stopped after", stderr);
+        Assert.Single(stderr.Split('\n'), line => line.StartsWith("addmlp: the TensorBoard log", StringComparison.Ordinal));
+        Assert.DoesNotContain("Exception", stderr);
+        Assert.Equal(TrainStatus.TimeLimit, ModelFile.Load(_dir.File("addmlp-model.json")).Training!.Outcome.Status); // the run is saved
+        Assert.True(File.Exists(_dir.File("addmlp-loss.json")));
+    }
+
+    [Fact]
+    public void Runs_started_together_on_one_TensorBoard_folder_each_write_their_own_log()
+    {
+        Process[] runs = [.. Enumerable.Range(0, 6).Select(i => Start("train", "--epochs", "300", "--quiet", "--seed", $"{i}", "--model", $"m{i}.json", "--loss-curve", $"c{i}.json", "--tensorboard", "tb"))];
+
+        foreach (Process run in runs)
+        {
+            Assert.True(run.WaitForExit(TimeSpan.FromSeconds(120)));
+            Assert.True(run.ExitCode == 0, run.StandardError.ReadToEnd());
+            run.Dispose();
+        }
+        Assert.Equal(6, Directory.GetFiles(_dir.File("tb"), "events.out.tfevents.*").Length);
+        Assert.All(Enumerable.Range(0, 6), i => Assert.True(File.Exists(_dir.File($"m{i}.json"))));
+    }
+
+    [Fact]
+    public void A_file_size_limit_is_an_IO_error_that_leaves_every_file_as_it_was()
+    {
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--epochs", "5").ExitCode);
+        byte[] model = File.ReadAllBytes(_dir.File("addmlp-model.json"));
+
+        (int exit, string stderr) = ShellWithStderr($"ulimit -f 30; exec {Quote(Cli.Command)} train --quiet --epochs 3000 --tensorboard tb");
+
+        Assert.True(exit == 1, stderr);
+        Assert.Matches("^addmlp: I/O error: File too large", stderr);
+        Assert.Equal(model, File.ReadAllBytes(_dir.File("addmlp-model.json")));
+        Assert.DoesNotContain(_dir.Files(), f => f.StartsWith(".addmlp-", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("ulimit -n 8", "train --epochs 5", "this process may have only 8 files open (ulimit -n 8); addmlp needs at least 16")]
+    [InlineData("ulimit -n 8", "predict 1 2", "this process may have only 8 files open (ulimit -n 8)")]
+    [InlineData("ulimit -v 150000", "info", "this process may map only 146 MiB of memory (ulimit -v 150000); libtorch needs at least 2048 MiB")]
+    [InlineData("ulimit -v 600000", "train --epochs 5", "this process may map only 585 MiB of memory (ulimit -v 600000); libtorch needs at least 2048 MiB: raise it")]
+    public void A_resource_limit_too_low_to_run_is_exit_3_naming_the_limit(string limit, string command, string message)
+    {
+        (int exit, string stderr) = ShellWithStderr($"{limit}; exec {Quote(Cli.Command)} {command}");
+
+        Assert.True(exit == 3, stderr);
+        Assert.Equal($"addmlp: {message}", stderr.Split('\n')[0][..$"addmlp: {message}".Length]);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Empty(_dir.Files());
+    }
+
+    [Fact]
+    public void A_huge_epoch_count_stopped_by_max_time_is_not_refused_for_memory()
+    {
+        CliResult result = Cli.Run(_dir.Path, "train", "--quiet", "--samples", "1", "--epochs", "2147483647", "--max-time", "2s");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(TrainStatus.TimeLimit, ModelFile.Load(_dir.File("addmlp-model.json")).Training!.Outcome.Status);
+    }
+
     private Process Start(params string[] args) => Process.Start(Cli.Start(_dir.Path, args))!;
+
+    private (int Exit, string Stderr) ShellWithStderr(string script)
+    {
+        var start = new ProcessStartInfo("bash", ["-c", script]) { WorkingDirectory = _dir.Path, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using Process process = Process.Start(start)!;
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), $"timed out: {script}");
+        return (process.ExitCode, stderr.Result);
+    }
 
     private int Shell(string script)
     {

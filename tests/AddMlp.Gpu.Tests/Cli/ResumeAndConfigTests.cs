@@ -303,6 +303,36 @@ public sealed class ResumeAndConfigTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
+    [Fact]
+    public void The_thread_count_changes_no_result_and_may_change_on_resume_with_portable_kernels()
+    {
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--threads", "1", "--model", "t1.json", "--loss-curve", "c1.json").ExitCode);
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--threads", "2", "--model", "t2.json", "--loss-curve", "c2.json").ExitCode);
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--hidden", "8", "--epochs", "300", "--model", "whole.json", "--loss-curve", "c3.json").ExitCode);
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--hidden", "8", "--epochs", "150", "--threads", "1", "--model", "part.json", "--loss-curve", "c4.json").ExitCode);
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--resume", "part.json", "--epochs", "300", "--threads", "2", "--loss-curve", "c4.json").ExitCode);
+
+        static string Weights(JsonElement model) => model.GetProperty("state_dict").GetRawText() + model.GetProperty("resume").GetRawText();
+        Assert.Equal(Weights(Model("t1.json")), Weights(Model("t2.json")));
+        Assert.Equal(Weights(Model("whole.json")), Weights(Model("part.json")));
+    }
+
+    [Fact]
+    public void With_native_kernels_a_resumed_run_keeps_its_thread_count_and_device()
+    {
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--kernels", "native", "--threads", "1", "--epochs", "20").ExitCode);
+
+        CliResult threads = Cli.Run(_dir.Path, "train", "--resume", "addmlp-model.json", "--epochs", "40", "--threads", "2");
+        CliResult device = Cli.Run(_dir.Path, "train", "--resume", "addmlp-model.json", "--epochs", "40", "--device", "cpu");
+
+        Assert.Equal(2, threads.ExitCode);
+        Assert.Contains("--threads would change it", threads.StdErr);
+        Assert.Equal(2, device.ExitCode);
+        Assert.Contains("--device would change it", device.StdErr);
+    }
+
+    private JsonElement Model(string name) => JsonDocument.Parse(File.ReadAllText(_dir.File(name))).RootElement;
+
     private JsonElement Training(string model) =>
         JsonDocument.Parse(File.ReadAllText(_dir.File(model))).RootElement.GetProperty("training");
 

@@ -155,8 +155,26 @@ public sealed class ResumeTests : IDisposable
         Assert.Contains("resume.optimizer_state has [exp_avg]", Problem(resume with { OptimizerState = new() { ["exp_avg"] = resume.OptimizerState["exp_avg"] } }));
         Assert.Contains("resume.shuffle_generator is missing", Problem(resume with { ShuffleGenerator = null }));
         Assert.Contains("resume.shuffle_generator is not a valid Mersenne twister state", Problem(resume with { ShuffleGenerator = Convert.ToBase64String(new byte[5056]) }));
+        string Buffer(string name, params double[] values) => Problem(resume with { OptimizerState = new(resume.OptimizerState) { [name] = ResumeRecord.Encode(values, DType.Float32) } });
+        Assert.Contains("resume.optimizer_state.exp_avg_sq[0] is Infinity; a run that went on has finite optimizer state", Buffer("exp_avg_sq", double.PositiveInfinity, 0, 0));
+        Assert.Contains("resume.optimizer_state.exp_avg_sq[2] is NaN", Buffer("exp_avg_sq", 0, 0, double.NaN));
+        Assert.Contains("resume.optimizer_state.exp_avg_sq[1] is -0.5; a mean of squared gradients is never negative", Buffer("exp_avg_sq", 0, -0.5, 0));
+        Assert.Contains("resume.optimizer_state.exp_avg[0] is -Infinity", Buffer("exp_avg", double.NegativeInfinity, 0, 0));
+        Assert.Contains("it has no \"resume\" block", Assert.Throws<ModelFileException>(() => ResumePoint.From(model with { Resume = null }, path)).Message);
         Assert.Equal(FileProblem.NotResumable, Assert.Throws<ModelFileException>(() => ResumePoint.From(model with { Resume = null }, path)).Problem);
         Assert.Equal(FileProblem.NotResumable, Assert.Throws<ModelFileException>(() => ResumePoint.From(model with { Training = null }, path)).Problem);
+    }
+
+    [Fact]
+    public void Best_weights_that_are_not_finite_are_refused()
+    {
+        string path = _dir.File("m.json");
+        ModelFile.Save(path, ModelDocument.From(Trainer.Train(new TrainOptions { Epochs = 30, ValFraction = 0.2, EarlyStop = 100 })));
+        ModelDocument model = ModelFile.Load(path);
+
+        ModelDocument broken = model with { Resume = model.Resume! with { BestWeights = ResumeRecord.Encode([1, double.NaN, 0], DType.Float32) } };
+
+        Assert.Contains("resume.best_weights[1] is NaN; weights are finite", Assert.Throws<ModelFileException>(() => ResumePoint.From(broken, path)).Message);
     }
 
     /// <summary>The run as its model file holds it: written, read back, taken as a resume point.</summary>
