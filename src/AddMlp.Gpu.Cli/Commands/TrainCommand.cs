@@ -64,7 +64,7 @@ public static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this model file exactly (--epochs is the total); writes back to it unless --model is given", HelpName = "PATH" };
         var config = new Option<string?>("--config") { Description = "Take the run's options from this JSON file (keys as in a model file, which will do); options given here override it", HelpName = "FILE" };
         var printConfig = new Option<bool>("--print-config") { Description = "Print the resolved options as a config file (JSON) and exit, without training" };
-        Option<int?> checkpointEvery = SharedOptions.OptionalWhole("--checkpoint-every", 1, int.MaxValue, "Every N epochs, write the model (resumable) and the loss curve so far");
+        Option<int?> checkpointEvery = SharedOptions.OptionalWhole("--checkpoint-every", 1, int.MaxValue, "Every N epochs, write the model (resumable) and the loss curve so far; each rewrites both files whole, so 1000 or more is free and 1 makes the tutorial about 60 times slower");
         Option<TimeSpan?> maxTime = SharedOptions.OptionalDuration("--max-time", "Stop cleanly after this long (90s, 10m, 2h), saved resumable (status time_limit)");
 
         var command = new Command("train", "Train the network to add two numbers; writes the model and the loss curve.\n\nExample: addmlp train --hidden 16,16 --epochs 2000 --lr 0.01 --plot loss.png")
