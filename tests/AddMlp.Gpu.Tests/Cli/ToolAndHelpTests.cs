@@ -74,6 +74,7 @@ public sealed class ToolAndHelpTests
         Run("dotnet", ["tool", "install", "addmlp", "--tool-path", tools, "--add-source", packages], dir.Path);
 
         string addmlp = Path.Combine(tools, "addmlp");
+        Assert.Equal("3.0.0", Run(addmlp, ["--version"], work).Trim()); // the package's version is the product's
         Run(addmlp, ["train", "--quiet"], work);
         string sum = Run(addmlp, ["predict", "0.3", "0.5"], work);
 
