@@ -5,8 +5,12 @@ namespace AddMlp.Gpu;
 /// <summary>Reads and writes addmlp's JSON files: atomic writes; reads with size and depth limits, the format and version checked, and one-line errors.</summary>
 internal static class JsonFile
 {
-    /// <summary>Far above any model addmlp makes; a bigger file is refused before it is read.</summary>
-    public const long MaxBytes = 64L << 20;
+    /// <summary>
+    /// A bigger file is refused before it is read: the bound on what a hostile file can make addmlp hold
+    /// in memory (a few times this, while it is parsed). `train` refuses a network whose model file would
+    /// not fit (`--hidden 2048,2048`, 120 MiB, does), so what it writes is read back.
+    /// </summary>
+    public const long MaxBytes = 256L << 20;
 
     /// <summary>Writes a document atomically: an existing file is replaced whole or not at all.</summary>
     public static void Save<T>(string path, T document)
@@ -104,13 +108,16 @@ internal static class JsonFile
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            string tooLarge = $"{kind} '{path}' is more than the {maxBytes >> 20} MiB an addmlp file can be";
+            if (stream.Length > maxBytes)
+                throw Problem(FileProblem.Unreadable, tooLarge); // said before reading it; the loop below holds for files that report no size
             using var content = new MemoryStream();
             var buffer = new byte[81920];
             int read;
             while ((read = stream.Read(buffer)) > 0)
             {
                 if (content.Length + read > maxBytes)
-                    throw Problem(FileProblem.Unreadable, $"{kind} '{path}' is more than the {maxBytes >> 20} MiB an addmlp file can be");
+                    throw Problem(FileProblem.Unreadable, tooLarge);
                 content.Write(buffer, 0, read);
             }
             return content.ToArray();

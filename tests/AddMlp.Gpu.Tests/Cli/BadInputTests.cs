@@ -107,7 +107,7 @@ public sealed class BadInputTests : IDisposable
         { "predict 1 2 --model huge-hidden.json", 2, "architecture.hidden must list at most 64 layer widths, each from 1 to 65536" },
         { "predict 1 2 --model three-inputs.json", 2, "architecture has 3 inputs and 1 outputs; an adder has 2 and 1" },
         { "predict 1 2 --model deep.json", 2, "model file 'deep.json' is not a valid addmlp file" },
-        { "predict 1 2 --model big.json", 2, "more than the 64 MiB an addmlp file can be" },
+        { "predict 1 2 --model big.json", 2, "more than the 256 MiB an addmlp file can be" },
         { "predict 3e38 3e38", 2, "the inputs or the model's weights are too large for its dtype" },
         // eval
         { "eval --model missing.json", 2, "model file 'missing.json' not found" },
@@ -148,7 +148,7 @@ public sealed class BadInputTests : IDisposable
         { "train --max-time 999999999d", 2, "at most 24 days, got '999999999d'" },
         { "train --max-time 99999999999999999999999h", 2, "at most 24 days" },
         // a run whose files no command could read back is refused before it starts
-        { "train --hidden 2048,2048", 2, "hidden 2048,2048 relu has 4,204,545 parameters: its model file would take 120 MiB, more than the 64 MiB addmlp reads back; use fewer or narrower --hidden layers" },
+        { "train --hidden 4096,4096", 2, "hidden 4096,4096 relu has 16,797,697 parameters: its model file would take 480 MiB, more than the 256 MiB addmlp reads back; use fewer or narrower --hidden layers" },
         { "train --hidden 65536,65536", 2, "hidden 65536,65536 relu has 4,295,294,977 parameters: its model file would take" },
         // config files are checked as the command line is
         { "train --config flat.json", 2, "--config 'flat.json': lr belongs under \"training\": write {\"training\": {\"lr\": 0.01}}" },
@@ -253,7 +253,7 @@ public sealed class BadInputTests : IDisposable
         Write("step-size-cosine.json", """{ "training": { "lr_schedule": "cosine", "lr_step_size": 10 } }""");
         Write("sgd-momentum-adam.json", """{ "training": { "momentum": 0.9 } }""");
         using (var big = File.Create(_dir.File("big.json")))
-            big.SetLength(65L << 20); // sparse: costs no disk
+            big.SetLength(257L << 20); // sparse: costs no disk
     }
 
     /// <summary>

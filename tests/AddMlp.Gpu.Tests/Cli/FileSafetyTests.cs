@@ -386,6 +386,18 @@ public sealed class FileSafetyTests : IDisposable
     }
 
     [Fact]
+    public void What_train_writes_for_a_4_million_parameter_network_every_command_reads_back()
+    {
+        CliResult train = Cli.Run(_dir.Path, "train", "--quiet", "--hidden", "2048,2048", "--samples", "8", "--epochs", "1");
+
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.InRange(new FileInfo(_dir.File("addmlp-model.json")).Length, 64L << 20, 256L << 20); // past the old 64 MiB limit
+        CliResult predict = Cli.Run(_dir.Path, "predict", "0.3", "0.5");
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--resume", "addmlp-model.json", "--epochs", "2").ExitCode);
+    }
+
+    [Fact]
     public void A_huge_epoch_count_stopped_by_max_time_is_not_refused_for_memory()
     {
         CliResult result = Cli.Run(_dir.Path, "train", "--quiet", "--samples", "1", "--epochs", "2147483647", "--max-time", "2s");
