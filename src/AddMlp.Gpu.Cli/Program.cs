@@ -26,7 +26,7 @@ if (AddMlpApp.NeedsLibTorch(args))
 
 // A full or broken stdout or stderr must not cost a run or crash a signal handler: see SafeWriter.
 SafeWriter output = StandardStreams.Writer(() => Console.Out);
-SafeWriter error = StandardStreams.Writer(() => Console.Error);
+SafeWriter error = StandardStreams.Error(AddMlpApp.NeedsLibTorch(args));
 // On a terminal, the bottom line of stderr is held for the progress bar, and every message goes around it.
 StatusLine? status = Console.IsErrorRedirected ? null : new StatusLine(error, StandardStreams.ErrorWidth);
 using var interruption = new Interruption(error, status, AddMlpApp.OnSignal(args));

@@ -25,6 +25,31 @@ public static partial class StandardStreams
             _ = FileFacts.CloseNative(fd);
     }
 
+    /// <summary>
+    /// addmlp's stderr, with libtorch's own prints to it dropped where /proc/cpuinfo cannot be read (a
+    /// container without /proc): libtorch's CPU probe then prints "Error in cpuinfo: failed to parse
+    /// processor information" on every run, though the run succeeds. There addmlp's messages go to a
+    /// duplicate of stderr, and descriptor 2, which libtorch writes to, to /dev/null.
+    /// </summary>
+    public static SafeWriter Error(bool loadsLibTorch)
+    {
+        if (!loadsLibTorch || !OperatingSystem.IsLinux() || File.Exists("/proc/cpuinfo"))
+            return Writer(() => Console.Error);
+        int saved = Dup(2);
+        int devNull = FileFacts.OpenNative("/dev/null", 1 /* write only */);
+        if (saved < 0 || devNull < 0 || Dup2(devNull, 2) < 0)
+            return Writer(() => Console.Error);
+        _ = FileFacts.CloseNative(devNull);
+        var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(saved, ownsHandle: true), FileAccess.Write, bufferSize: 1);
+        return new SafeWriter(new StreamWriter(stream) { AutoFlush = true });
+    }
+
+    [LibraryImport("libc", EntryPoint = "dup")]
+    private static partial int Dup(int fd);
+
+    [LibraryImport("libc", EntryPoint = "dup2")]
+    private static partial int Dup2(int fd, int target);
+
     /// <summary>A writer over Console.Out or Console.Error that never throws (<see cref="SafeWriter"/>), or a null one where the stream cannot even be opened.</summary>
     public static SafeWriter Writer(Func<TextWriter> console)
     {
