@@ -59,7 +59,7 @@ public static partial class Failures
     /// <summary>The exit code, the message line, and for a native-runtime failure the remedy (printed as a "fix:" line).</summary>
     public static (int ExitCode, string Message, string? Fix) Describe(Exception e) => e switch
     {
-        OutOfMemoryException => (ExitCodes.Environment, OutOfMemory(), null),
+        _ when OutOfMemory(e) => (ExitCodes.Environment, OutOfMemory(), null),
         _ when TooManyOpenFiles(e) => (ExitCodes.Environment, $"too many open files: {(ProcessLimits.OpenFiles is long n ? $"this process may have only {n} open (ulimit -n {n})" : "the system's limit was reached")}; raise it (ulimit -n 1024)", null),
         UsageException => (ExitCodes.BadInput, e.Message, null),
         ModelFileException file => (ExitCodes.BadInput, file.Message + Hint(file), null),
@@ -92,6 +92,18 @@ public static partial class Failures
     public static string OutOfMemory() => ProcessLimits.AddressSpaceBytes is long bytes
         ? $"out of memory: this process may use only {bytes >> 20} MiB of address space (ulimit -v {bytes >> 10}); raise it (ulimit -v unlimited)"
         : "out of memory: the machine has too little free memory for addmlp to start";
+
+    /// <summary>Memory that could not be had, anywhere in the exception's chain: .NET's own, or ENOMEM from the system.</summary>
+    private static bool OutOfMemory(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is OutOfMemoryException or System.ComponentModel.Win32Exception { NativeErrorCode: 12 } // ENOMEM
+                || (x is IOException && x.Message.Contains("Cannot allocate memory", StringComparison.Ordinal)))
+                return true;
+        }
+        return false;
+    }
 
     /// <summary>EMFILE or ENFILE anywhere in the exception's chain: the environment's limit, not the user's input.</summary>
     public static bool TooManyOpenFiles(Exception e)
