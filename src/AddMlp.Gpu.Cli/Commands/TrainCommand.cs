@@ -259,6 +259,11 @@ public static class TrainCommand
         long networkBytes = ModelFile.LargestFileBytes(options with { Epochs = 1 });
         if (networkBytes > ModelFile.MaxBytes)
             throw new UsageException($"{options.Architecture} has {options.Architecture.ParameterCount:N0} parameters: its model file would take {networkBytes >> 20:N0} MiB, more than the {ModelFile.MaxBytes >> 20} MiB addmlp reads back; use fewer or narrower --hidden layers");
+        // The history grows with the run, and so do its files: a run stops (status size_limit, saved) at the
+        // most epochs whose files addmlp still reads back, rather than write files no command can read.
+        int epochsThatFit = LargestEpochsThatFit(options);
+        if (run.Resume is { } resumed && epochsThatFit <= resumed.EpochsRun)
+            throw new UsageException($"--resume: the run has {resumed.EpochsRun:N0} epochs, as many as its files can hold and still be read back ({ModelFile.MaxBytes >> 20} MiB): it cannot go on");
         OutputPath.CheckWritable(outputs.Model, "--model");
         OutputPath.CheckWritable(outputs.LossCurve, "--loss-curve");
         if (outputs.Plot is not null)
@@ -286,6 +291,7 @@ public static class TrainCommand
             ResumeFrom = run.Resume,
             OnRecords = tensorboard is null ? null : tensorboard.Write,
             CheckpointEvery = run.CheckpointEvery,
+            MaxEpochs = epochsThatFit < options.Epochs ? epochsThatFit : null,
             OnCheckpoint = snapshot =>
             {
                 Save(snapshot, outputs, plot: false);
@@ -317,6 +323,21 @@ public static class TrainCommand
             return exitCode;
         context.Report($"{logFailure}; give --tensorboard a folder with room, or drop it");
         return exitCode == ExitCodes.Ok ? ExitCodes.RunFailed : exitCode;
+    }
+
+    /// <summary>The most epochs (up to the run's own) whose files stay within <see cref="ModelFile.MaxBytes"/>, by their upper bound.</summary>
+    private static int LargestEpochsThatFit(TrainOptions options)
+    {
+        int low = 0, high = options.Epochs;
+        while (low < high)
+        {
+            int middle = (int)(low + ((long)high - low + 1) / 2);
+            if (ModelFile.LargestFileBytes(options with { Epochs = middle }) <= ModelFile.MaxBytes)
+                low = middle;
+            else
+                high = middle - 1;
+        }
+        return low;
     }
 
     /// <summary>What a run that ended writes and says, and its exit code.</summary>
@@ -354,6 +375,8 @@ public static class TrainCommand
             context.Report($"interrupted after epoch {result.EpochsRun} of {options.Epochs}; wrote the model and loss curve so far (status \"interrupted\"){resumeHint}");
             return ExitCodes.Interrupted;
         }
+        if (result.Status == TrainStatus.SizeLimit)
+            context.Report($"stopped after epoch {result.EpochsRun:N0} of {options.Epochs:N0}: more epochs would make the model or loss-curve file larger than the {ModelFile.MaxBytes >> 20} MiB addmlp reads back; wrote the model and loss curve so far (status \"size_limit\")");
         if (result.Status == TrainStatus.TimeLimit)
             context.Report($"--max-time was up after epoch {result.EpochsRun} of {options.Epochs}; wrote the model and loss curve so far (status \"time_limit\"){resumeHint}");
         return ExitCodes.Ok;

@@ -30,6 +30,7 @@ public static class TrainSummary
             TrainStatus.TargetReached => $"epoch {result.EpochsRun} of {opt.Epochs}: reached --target-loss {Numbers.Loss(opt.TargetLoss ?? 0)}",
             TrainStatus.Interrupted => $"epoch {result.EpochsRun} of {opt.Epochs}: interrupted",
             TrainStatus.TimeLimit => $"epoch {result.EpochsRun} of {opt.Epochs}: --max-time was up",
+            TrainStatus.SizeLimit => $"epoch {result.EpochsRun} of {opt.Epochs}: the files hold no more epochs",
             TrainStatus.EarlyStopped => $"epoch {result.EpochsRun} of {opt.Epochs}: val_loss stopped improving; the weights are epoch {result.BestEpoch}'s, its best",
             _ => $"epoch {result.EpochsRun}",
         };

@@ -18,6 +18,12 @@ public sealed record TrainControl
     /// <summary>Stops the run after the epoch (or minibatch) in which this much time has passed: status TimeLimit.</summary>
     public TimeSpan? MaxTime { get; init; }
 
+    /// <summary>
+    /// Stops the run after this many epochs in all, though its options ask for more: status SizeLimit. For
+    /// a caller whose files hold the history and have a size limit (the CLI's: <see cref="ModelFile.MaxBytes"/>).
+    /// </summary>
+    public int? MaxEpochs { get; init; }
+
     /// <summary>Every this many epochs, <see cref="OnCheckpoint"/> gets the run so far (status Checkpoint), resumable.</summary>
     public int? CheckpointEvery { get; init; }
 

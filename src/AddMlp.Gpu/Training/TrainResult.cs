@@ -53,6 +53,9 @@ public enum TrainStatus
     /// <summary>A snapshot taken while the run went on (<see cref="TrainControl.CheckpointEvery"/>): the file of a run that is still going, or was killed.</summary>
     Checkpoint,
 
+    /// <summary>Stopped at <see cref="TrainControl.MaxEpochs"/>: the most epochs whose history the run's files can hold and still be read back; the last full epoch is kept.</summary>
+    SizeLimit,
+
     /// <summary>The loss became NaN or infinite; the weights are useless and are not saved.</summary>
     Diverged,
 }

@@ -152,6 +152,11 @@ public static class Trainer
                 status = Stopped(control);
                 break;
             }
+            if (epoch >= control.MaxEpochs)
+            {
+                status = TrainStatus.SizeLimit;
+                break;
+            }
 
             schedule.MoveNext();
             if (rates is not null)

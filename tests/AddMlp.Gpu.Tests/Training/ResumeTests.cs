@@ -51,6 +51,20 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public void A_run_stopped_at_the_most_epochs_its_files_hold_is_saved_as_size_limit_and_resumes_exactly()
+    {
+        var options = new TrainOptions { Epochs = 40, ValFraction = 0.1 };
+        TrainResult whole = Trainer.Train(options);
+
+        TrainResult stopped = Trainer.Train(options, new TrainControl { MaxEpochs = 17 });
+
+        Assert.Equal(TrainStatus.SizeLimit, stopped.Status);
+        Assert.Equal(17, stopped.EpochsRun);
+        Assert.Equal(17, stopped.Losses.Length);
+        AssertSameRun(whole, Trainer.Train(options, new TrainControl { ResumeFrom = ThroughFile(stopped) }));
+    }
+
+    [Fact]
     public void A_hidden_network_resumes_exactly_too()
     {
         var options = new TrainOptions { Samples = 300, Epochs = 30, BatchSize = 64, LearningRate = 0.01, Architecture = Architecture.Adder([8, 4], Activation.Tanh) };
