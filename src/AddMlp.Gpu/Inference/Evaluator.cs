@@ -10,7 +10,7 @@ public static class Evaluator
     /// Draws <paramref name="samples"/> pairs uniform in <paramref name="range"/> (seeded, on the CPU, as
     /// float32 like the training data), runs the model in its dtype and compares with the exact sums.
     /// </summary>
-    /// <remarks>Throws <see cref="OperationCanceledException"/> when <paramref name="cancellation"/> is signalled before it starts.</remarks>
+    /// <remarks>Throws <see cref="OperationCanceledException"/> when <paramref name="cancellation"/> is signalled (checked between slices of pairs).</remarks>
     public static RangeError Evaluate(ModelDocument model, InputRange range, int samples, long seed, ResolvedDevice device, CancellationToken cancellation = default)
     {
         cancellation.ThrowIfCancellationRequested();
@@ -18,7 +18,7 @@ public static class Evaluator
         using var scope = NewDisposeScope();
         manual_seed(seed);
         var (x, _) = AdditionData.Create(samples, range);
-        double[] predicted = Predictor.Outputs(model, x.to(model.Dtype.ToTorch()), device).to(float64).cpu().data<double>().ToArray();
+        double[] predicted = Predictor.Outputs(model, x, device, cancellation);
         float[] pairs = x.data<float>().ToArray();
 
         // The errors against the exact sums (a float32 pair sums exactly in double), added up here in order:

@@ -334,6 +334,10 @@ public sealed class FileSafetyTests : IDisposable
     {
         using Process train = Start("train", "--epochs", "100000000", "--max-time", "6s", "--log-every", "100", "--tensorboard", "tb");
         Processes.WaitForStderrLine(train, "Epoch: 101 ");
+        // The log's first records are written on a thread of their own: delete the folder once they are there.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(Directory.Exists(_dir.File("tb")) && Directory.GetFiles(_dir.File("tb"), "events.out.tfevents.*").Length > 0) && DateTime.UtcNow < deadline)
+            Thread.Sleep(20);
         Directory.Delete(_dir.File("tb"), recursive: true);
 
         Assert.True(train.WaitForExit(TimeSpan.FromSeconds(60)));
