@@ -94,23 +94,19 @@ public static partial class Failures
         : "out of memory: the machine has too little free memory for addmlp to start";
 
     /// <summary>Memory that could not be had, anywhere in the exception's chain: .NET's own, or ENOMEM from the system.</summary>
-    private static bool OutOfMemory(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-        {
-            if (x is OutOfMemoryException or System.ComponentModel.Win32Exception { NativeErrorCode: 12 } // ENOMEM
-                || (x is IOException && x.Message.Contains("Cannot allocate memory", StringComparison.Ordinal)))
-                return true;
-        }
-        return false;
-    }
+    private static bool OutOfMemory(Exception e) => InChain(e, x =>
+        x is OutOfMemoryException or System.ComponentModel.Win32Exception { NativeErrorCode: 12 } // ENOMEM
+        || (x is IOException && x.Message.Contains("Cannot allocate memory", StringComparison.Ordinal)));
 
     /// <summary>EMFILE or ENFILE anywhere in the exception's chain: the environment's limit, not the user's input.</summary>
-    public static bool TooManyOpenFiles(Exception e)
+    public static bool TooManyOpenFiles(Exception e) =>
+        InChain(e, x => x is IOException && x.Message.Contains("Too many open files", StringComparison.Ordinal));
+
+    private static bool InChain(Exception e, Func<Exception, bool> test)
     {
         for (Exception? x = e; x is not null; x = x.InnerException)
         {
-            if (x is IOException && x.Message.Contains("Too many open files", StringComparison.Ordinal))
+            if (test(x))
                 return true;
         }
         return false;

@@ -8,13 +8,13 @@ public static class Suggestions
     /// type it for, the list syntax when a list option's values came as separate words, or the nearest
     /// word when it looks like a typo. Null when there is nothing useful to say.
     /// </summary>
-    public static string? ForUnmatched(IReadOnlyList<string> args, string unmatched, IEnumerable<string> words)
+    public static string? ForUnmatched(string[] args, string unmatched, IEnumerable<string> words)
     {
         string[] known = [.. words];
         string spelling = unmatched.Split('=')[0];
         if (OtherToolsSpellings.TryGetValue(spelling.TrimStart('-'), out string? ours) && known.Contains(ours))
             return $"addmlp calls it '{ours}'.";
-        int at = IndexOf(args, unmatched);
+        int at = Array.IndexOf(args, unmatched);
         if (at > 0 && FloatText.TryParseFinite(unmatched, out _))
         {
             // `--hidden 16 16`: the list option took the first value, and the rest are left over.
@@ -28,16 +28,6 @@ public static class Suggestions
                 return $"--range takes one word, LO:HI: --range {values[0]}:{values[1]}.";
         }
         return Closest(unmatched, known) is string closest ? $"Did you mean '{closest}'?" : null;
-    }
-
-    private static int IndexOf(IReadOnlyList<string> args, string word)
-    {
-        for (int i = 0; i < args.Count; i++)
-        {
-            if (args[i] == word)
-                return i;
-        }
-        return -1;
     }
 
     /// <summary>How PyTorch example scripts, Keras and Lightning users spell addmlp's train options.</summary>
