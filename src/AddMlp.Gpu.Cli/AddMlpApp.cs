@@ -39,7 +39,8 @@ public static class AddMlpApp
         if (args[0] is "train" or "eval" or "bench" or "info" or "export")
             return true;
         int device = Array.IndexOf(args, "--device");
-        return args[0] == "predict" && device >= 0 && device + 1 < args.Length && args[device + 1] != "cpu";
+        return args[0] == "predict" && device >= 0 && device + 1 < args.Length
+            && !(DeviceRequest.TryParse(args[device + 1], out DeviceRequest request) && request.Kind == DeviceKind.Cpu);
     }
 
     /// <summary>What the command in <paramref name="args"/> does on a first SIGINT, SIGTERM or SIGHUP, as its message says it.</summary>

@@ -15,16 +15,21 @@ public static class BenchCommand
             HelpName = "N,N,...",
             CustomParser = result => ParseCounts(result, result.Tokens.Single().Value),
         };
-        var devices = new Option<string[]>("--device")
+        var devices = new Option<DeviceRequest[]>("--device")
         {
             Description = "Devices to time, comma-separated: cpu, cuda, cuda:N (default: the CPU and CUDA if available)",
             HelpName = "D,D,...",
             CustomParser = result =>
             {
-                string[] names = result.Tokens.Single().Value.Split(',');
-                foreach (string name in names.Where(n => n == "auto" || !Devices.IsValidName(n)))
-                    result.AddError($"--device '{name}' is not one of cpu, cuda, cuda:N");
-                return names;
+                var requests = new List<DeviceRequest>();
+                foreach (string name in result.Tokens.Single().Value.Split(','))
+                {
+                    if (DeviceRequest.TryParse(name, out DeviceRequest request) && request.Kind != DeviceKind.Auto)
+                        requests.Add(request);
+                    else
+                        result.AddError($"--device '{name}' is not one of cpu, cuda, cuda:N");
+                }
+                return [.. requests];
             },
         };
         Option<Choice<Kernels>?> kernels = SharedOptions.Kernels("Kernels to time: portable or native (default: as train chooses them, portable on the CPU and native on a GPU)");
@@ -40,9 +45,9 @@ public static class BenchCommand
         command.SetAction(parse =>
         {
             long[] counts = parse.GetValue(samples)!;
-            string[] names = parse.GetValue(devices) is { Length: > 0 } given ? given : DefaultDevices();
+            DeviceRequest[] names = parse.GetValue(devices) is { Length: > 0 } given ? given : DefaultDevices();
             Kernels? chosen = parse.GetValue(kernels)?.Value;
-            if (chosen == Kernels.Portable && names.Any(n => n.StartsWith("cuda", StringComparison.Ordinal)))
+            if (chosen == Kernels.Portable && names.Any(n => n.IsCuda))
                 throw new UsageException("--kernels portable runs on the CPU only: time a GPU with --kernels native, or give --device cpu");
             ResolvedDevice[] targets = names.Select(Devices.Resolve).ToArray();
             int? threadCount = parse.GetValue(threads);
@@ -81,7 +86,7 @@ public static class BenchCommand
         return command;
     }
 
-    private static string[] DefaultDevices() => Devices.WhyCudaUnavailable() is null ? ["cpu", "cuda"] : ["cpu"];
+    private static DeviceRequest[] DefaultDevices() => Devices.WhyCudaUnavailable() is null ? [DeviceRequest.Cpu, DeviceRequest.Cuda] : [DeviceRequest.Cpu];
 
     private static long[] ParseCounts(System.CommandLine.Parsing.ArgumentResult result, string text)
     {

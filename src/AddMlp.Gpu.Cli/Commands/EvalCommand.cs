@@ -15,7 +15,7 @@ public static class EvalCommand
         Option<InputRange?> range = SharedOptions.OptionalRange("Evaluate on pairs uniform in [LO, HI) (default: the training range and -100:100)");
         Option<int> samples = SharedOptions.AtLeast("--samples", DefaultSamples, 1, "Fresh pairs per range", max: MaxSamples);
         Option<long> seed = SharedOptions.Seed(DefaultSeed, "Seed for the fresh pairs");
-        Option<string> device = SharedOptions.Device("cpu", "Where to run the model");
+        Option<DeviceRequest> device = SharedOptions.Device(DeviceRequest.Cpu, "Where to run the model");
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
 
         var command = new Command("eval", "Measure a saved model against exact addition: MAE, RMSE and max error in and out of its training range, and a verdict.\n\nExample: addmlp eval --range -1000:1000")
@@ -30,7 +30,7 @@ public static class EvalCommand
             ModelDocument doc = model.Load(parse);
             InputRange trained = doc.Training?.Options.Range ?? InputRange.Unit;
             InputRange[] ranges = parse.GetValue(range) is InputRange only ? [only] : trained == InputRange.Wide ? [trained] : [trained, InputRange.Wide];
-            ResolvedDevice where = Devices.Resolve(parse.GetValue(device)!);
+            ResolvedDevice where = Devices.Resolve(parse.GetValue(device));
             int n = parse.GetValue(samples);
             long s = parse.GetValue(seed);
 

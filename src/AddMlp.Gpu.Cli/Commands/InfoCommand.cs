@@ -32,7 +32,7 @@ public static class InfoCommand
         Row("TorchSharp", r.Torchsharp);
         Row("libtorch", LibtorchLine(r));
         Row("shim", ShimLine(r));
-        Row("backend", $"{r.Backend} (TorchBackend at build time)");
+        Row("backend", $"{EnumNames<TorchBackend>.Of(r.Backend)} (TorchBackend at build time)");
         Row("native runtime", r.NativeRuntimeLoaded ? "loaded" : $"FAILED: {r.NativeRuntimeProblem} Fix: {r.NativeRuntimeFix}");
         Row("CUDA", r.CudaAvailable ? $"available, {r.CudaDevices} device(s)" : $"unavailable: {r.CudaUnavailableReason}");
         Row("GPUs", r.Gpus.Count == 0 ? "none seen by the NVIDIA driver" : string.Join("; ", r.Gpus.Select((g, i) => $"{i}: {g}")));

@@ -40,7 +40,7 @@ public static class PredictCommand
                 result.AddError($"predict takes pairs of numbers, got {values.Length}; e.g. addmlp predict 0.3 0.5");
         });
         var model = new ModelSource();
-        Option<string> device = SharedOptions.Device("cpu", "Where to run the model: cpu (default; evaluated in managed code, no libtorch start-up), auto, cuda or cuda:N");
+        Option<DeviceRequest> device = SharedOptions.Device(DeviceRequest.Cpu, "Where to run the model: cpu (default; evaluated in managed code, no libtorch start-up), auto, cuda or cuda:N");
         var json = new Option<bool>("--json") { Description = "Print the results as a JSON array of {a, b, sum}" };
 
         var command = new Command("predict", "Add pairs of numbers with a trained model; one sum per line on stdout.\n\nExample: addmlp predict 0.3 0.5 -2 10   (prints 0.8 and 8)")
@@ -59,10 +59,10 @@ public static class PredictCommand
 
             string modelPath = parse.GetValue(model.Path)!;
             ModelDocument doc = model.Load(parse);
-            string deviceName = parse.GetValue(device)!;
-            double[] sums = deviceName == "cpu"
+            DeviceRequest where = parse.GetValue(device);
+            double[] sums = where.Kind == DeviceKind.Cpu
                 ? ManagedNetwork.Predict(doc, pairs) // no libtorch needed: a few multiply-adds
-                : Predictor.Predict(doc, pairs, Devices.Resolve(deviceName));
+                : Predictor.Predict(doc, pairs, Devices.Resolve(where));
             int overflow = Array.FindIndex(sums, s => !double.IsFinite(s) || (doc.Dtype == DType.Float32 && !float.IsFinite((float)s)));
             if (overflow >= 0)
             {

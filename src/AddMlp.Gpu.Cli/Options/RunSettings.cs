@@ -4,21 +4,14 @@ using System.Text.Json;
 namespace AddMlp.Gpu.Cli;
 
 /// <summary>
-/// The options that define a training run, each under its name in the model file: the training block's
-/// keys, architecture.hidden, architecture.activation and dtype. A config file gives them by those names
-/// (a model file is one); a resumed run keeps them. A file's values become the command line's words and
-/// are parsed by the same options, so they are checked and worded as the command line's are.
+/// A config or model file as the command-line words it stands for. The options that define a run
+/// (<see cref="TrainOptionTable"/>) sit in a file under their keys: the training block's, architecture.hidden,
+/// architecture.activation and dtype. A config file gives them by those names (a model file is one); a
+/// resumed run keeps them. A file's values become the command line's words and are parsed by the same
+/// options, so they are checked and worded as the command line's are.
 /// </summary>
-internal sealed class RunSettings
+internal sealed class RunSettings(IReadOnlyList<TrainSetting> table)
 {
-    private readonly List<Setting> _settings = [];
-
-    /// <summary>One option, its key in the file, and how to read its value from a parse.</summary>
-    public sealed record Setting(string Key, Option Option, Func<ParseResult, object?> Value);
-
-    public IReadOnlyList<Setting> All => _settings;
-
-    public void Add<T>(string key, Option<T> option) => _settings.Add(new Setting(key, option, parse => parse.GetValue(option)));
 
     /// <summary>
     /// The command-line words a config file stands for. Its keys are a model file's (format, version,
@@ -33,7 +26,7 @@ internal sealed class RunSettings
         var words = new List<string>();
         void Add(string key, JsonElement value)
         {
-            Setting setting = _settings.Single(s => s.Key == key);
+            TrainSetting setting = table.Single(s => s.Key == key);
             string? text = value.ValueKind switch
             {
                 JsonValueKind.Null => null,
@@ -93,15 +86,15 @@ internal sealed class RunSettings
                 case "training" when field.Value.ValueKind == JsonValueKind.Object:
                     foreach (JsonProperty option in field.Value.EnumerateObject())
                     {
-                        if (_settings.Any(s => s.Key == option.Name))
+                        if (table.Any(s => s.Key == option.Name))
                             Add(option.Name, option.Value);
                         else if (!OutcomeKeys.Contains(option.Name)) // what a model file records about how its run went
-                            throw Bad($"training.{option.Name} is not an option addmlp knows ({string.Join(", ", _settings.Select(s => s.Key).Where(k => !k.Contains('.') && k != "dtype"))})");
+                            throw Bad($"training.{option.Name} is not an option addmlp knows ({string.Join(", ", table.Select(s => s.Key).Where(k => !k.Contains('.') && k != "dtype"))})");
                     }
                     break;
                 case "hidden" or "activation":
                     throw Bad($"{field.Name} belongs under \"architecture\": write {{\"architecture\": {{\"{field.Name}\": {Describe(field.Value)}}}}}");
-                case string key when _settings.Any(s => s.Key == key):
+                case string key when table.Any(s => s.Key == key):
                     throw Bad($"{key} belongs under \"training\": write {{\"training\": {{\"{key}\": {Describe(field.Value)}}}}}");
                 default:
                     throw Bad($"{field.Name} is not a key of a config (architecture, dtype, training), e.g. {Example}");
@@ -112,19 +105,9 @@ internal sealed class RunSettings
 
     private const string Example = "{\"training\": {\"lr\": 0.01}}";
 
-    /// <summary>An option's key in a file.</summary>
-    public string KeyOf(Option option) => _settings.Single(s => s.Option == option).Key;
-
-    /// <summary>The settings given on <paramref name="user"/>'s command line whose values differ from <paramref name="basis"/>'s.</summary>
-    public IEnumerable<Setting> Changed(ParseResult user, ParseResult basis) =>
-        _settings.Where(s => user.GetResult(s.Option) is { Implicit: false } && !SameValue(s.Value(user), s.Value(basis)));
-
     /// <summary>The training block's fields that are not options: a model file's record of how its run went.</summary>
     private static readonly HashSet<string> OutcomeKeys =
         [.. Json.Options.TypeInfo<TrainingOutcome>().Properties.Select(p => p.Name)];
-
-    private static bool SameValue(object? a, object? b) =>
-        a is int[] x && b is int[] y ? x.SequenceEqual(y) : Equals(a, b);
 
     /// <summary>A value as a message shows it: its JSON when short, else what kind of value it is.</summary>
     private static string Describe(JsonElement value) => value.GetRawText() switch

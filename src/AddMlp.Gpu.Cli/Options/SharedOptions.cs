@@ -12,9 +12,9 @@ namespace AddMlp.Gpu.Cli;
 /// </summary>
 public static partial class SharedOptions
 {
-    public static Option<string> Device(string defaultValue, string description)
+    public static Option<DeviceRequest> Device(DeviceRequest defaultValue, string description)
     {
-        var option = new Option<string>("--device")
+        var option = new Option<DeviceRequest>("--device")
         {
             Description = description,
             DefaultValueFactory = _ => defaultValue,
@@ -22,12 +22,12 @@ public static partial class SharedOptions
             CustomParser = result =>
             {
                 string text = result.Tokens.Single().Value;
-                if (!Devices.IsValidName(text))
+                if (!DeviceRequest.TryParse(text, out DeviceRequest request))
                     result.AddError($"--device '{text}' is not one of auto, cpu, cuda, cuda:N");
-                return text;
+                return request;
             },
         };
-        option.CompletionSources.Add(_ => ((string[])["auto", "cpu", "cuda"]).Select(v => new CompletionItem(v)));
+        option.CompletionSources.Add(_ => DeviceRequest.Names.Select(v => new CompletionItem(v)));
         return option;
     }
 
@@ -106,41 +106,46 @@ public static partial class SharedOptions
 
     /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public static Option<int> AtLeast(string name, int defaultValue, int min, string description, int max = int.MaxValue, string helpName = "N") =>
-        new(name)
-        {
-            Description = description,
-            DefaultValueFactory = _ => defaultValue,
-            HelpName = helpName,
-            CustomParser = result => ParseWhole(result, name, min, max) ?? 0,
-        };
+        Whole(name, defaultValue, new Bounds(min, false, max), checkBounds: true, description, helpName);
 
     /// <summary>An optional whole number from <paramref name="min"/> to <paramref name="max"/>; null when absent.</summary>
     public static Option<int?> OptionalWhole(string name, int min, int max, string description, string helpName = "N") =>
-        new(name)
-        {
-            Description = description,
-            HelpName = helpName,
-            CustomParser = result => ParseWhole(result, name, min, max),
-        };
+        Whole<int?>(name, null, new Bounds(min, false, max), checkBounds: true, description, helpName);
+
+    /// <summary>
+    /// A whole number (T: int, or int? for one with no default), its bounds checked where <paramref name="checkBounds"/>
+    /// (else by whoever checks the option's value, and worded by <see cref="OutOfBounds"/>).
+    /// </summary>
+    public static Option<T> Whole<T>(string name, T defaultValue, Bounds bounds, bool checkBounds, string description, string helpName = "N") =>
+        Numeric(name, defaultValue, description, helpName, result => ParseWhole(result, name, bounds, checkBounds));
 
     /// <summary>A finite number within bounds (e.g. above 0; at least 0; from 0 to below 1).</summary>
     public static Option<double> Finite(string name, double defaultValue, Bounds bounds, string description, string helpName = "X") =>
-        new(name)
-        {
-            Description = description,
-            DefaultValueFactory = _ => defaultValue,
-            HelpName = helpName,
-            CustomParser = result => ParseFinite(result, name, bounds) ?? 0,
-        };
+        Number<double>(name, defaultValue, bounds, checkBounds: true, description, helpName);
 
-    /// <summary>An optional finite number within bounds; null when absent.</summary>
-    public static Option<double?> OptionalFinite(string name, Bounds bounds, string description, string helpName = "X") =>
-        new(name)
-        {
-            Description = description,
-            HelpName = helpName,
-            CustomParser = result => ParseFinite(result, name, bounds),
-        };
+    /// <summary>
+    /// A finite number (T: double, or double? for one with no default), its bounds checked where <paramref name="checkBounds"/>
+    /// (else by whoever checks the option's value, and worded by <see cref="OutOfBounds"/>).
+    /// </summary>
+    public static Option<T> Number<T>(string name, T defaultValue, Bounds bounds, bool checkBounds, string description, string helpName = "X") =>
+        Numeric(name, defaultValue, description, helpName, result => ParseFinite(result, name, bounds, checkBounds));
+
+    private static Option<T> Numeric<T>(string name, T defaultValue, string description, string helpName, Func<ArgumentResult, object?> parse) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = defaultValue is null ? null : _ => defaultValue,
+        HelpName = helpName,
+        CustomParser = result => (T)parse(result)!,
+    };
+
+    /// <summary>--val-fraction [F]: 0.1 when given without a value, null when absent; the bounds word a value that is not a number.</summary>
+    public static Option<double?> ValFraction(Bounds bounds, string description) => new("--val-fraction")
+    {
+        Description = description,
+        HelpName = "F",
+        Arity = ArgumentArity.ZeroOrOne,
+        CustomParser = result => result.Tokens.Count == 0 ? 0.1 : ParseFinite(result, "--val-fraction", bounds, checkBounds: false),
+    };
 
     /// <summary>--range LO:HI, with a default.</summary>
     public static Option<InputRange> Range(InputRange defaultValue, string description) => new("--range")
@@ -231,26 +236,33 @@ public static partial class SharedOptions
         return [.. widths];
     }
 
-    private static int? ParseWhole(ArgumentResult result, string name, int min, int max)
+    private static int? ParseWhole(ArgumentResult result, string name, Bounds bounds, bool checkBounds)
     {
         string text = result.Tokens.Single().Value;
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
             result.AddError($"{name} must be a whole number, got '{text}'");
-        else if (value < min)
-            result.AddError($"{name} must be at least {min}, got {value}");
-        else if (value > max)
-            result.AddError($"{name} must be at most {max}, got {value}");
+        else if (checkBounds && !bounds.Contains(value))
+            result.AddError(OutOfBounds(name, bounds, text, whole: true));
         return value;
     }
 
-    private static double? ParseFinite(ArgumentResult result, string name, Bounds bounds)
+    private static double? ParseFinite(ArgumentResult result, string name, Bounds bounds, bool checkBounds)
     {
         string text = result.Tokens.Single().Value;
-        if (!FloatText.TryParseFinite(text, out double value) || !bounds.Contains(value))
-            result.AddError($"{name} must be a finite number {bounds}, got '{text}'{DecimalPointHint(text)}");
+        if (!FloatText.TryParseFinite(text, out double value) || (checkBounds && !bounds.Contains(value)))
+            result.AddError(OutOfBounds(name, bounds, text, whole: false));
         else if (Math.Abs(value) > float.MaxValue)
             result.AddError($"{name} must be within float32's range (about ±3.4e38), got '{text}'");
         return value;
+    }
+
+    /// <summary>An option's value <paramref name="text"/> that is not a number within its bounds, in one line.</summary>
+    public static string OutOfBounds(string name, Bounds bounds, string text, bool whole)
+    {
+        if (!whole)
+            return $"{name} must be a finite number {bounds}, got '{text}'{DecimalPointHint(text)}";
+        bool low = int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value < bounds.Min;
+        return low ? $"{name} must be at least {bounds.Min}, got {text}" : $"{name} must be at most {bounds.Max}, got {text}";
     }
 
     /// <summary>" (write 0.1: ...)" for a number written with a decimal comma, as some locales write it; else "".</summary>

@@ -37,9 +37,7 @@ public static class LossCurvePlot
     /// </summary>
     internal static void Stage(OutputFiles outputs, LossCurveDocument curve, string path, string title)
     {
-        string extension = Path.GetExtension(path).ToLowerInvariant();
-        if (!Extensions.Contains(extension))
-            throw new UsageException($"'{path}': a plot is written as .png or .svg; pick one of those extensions");
+        string extension = Path.GetExtension(path).ToLowerInvariant(); // one of Extensions: CheckTarget came first
 
         var plot = new Plot();
         AddSeries(plot, curve.Loss, "loss", Colors.C0);

@@ -11,7 +11,7 @@ namespace AddMlp.Gpu;
 /// <param name="MicrosecondsPerStep">Wall time of one training step (zero_grad, forward, MSE, backward, optimizer step).</param>
 /// <param name="CopyMicroseconds">Wall time of one plain copy of X and y on the same device (read and write once).</param>
 /// <param name="PeakRssBytes">The process's peak resident memory during this measurement (Linux), else null.</param>
-internal sealed record BenchRow(
+public sealed record BenchRow(
     long Samples,
     string Device,
     Kernels Kernels,
@@ -38,7 +38,4 @@ internal sealed record BenchRow(
 
     /// <summary>How many plain copies of the data one training step costs.</summary>
     public double StepsPerCopy => MicrosecondsPerStep / CopyMicroseconds;
-
-    /// <summary>GPU memory in use: always null, since TorchSharp 0.107 has no API for it; the field is there so that readers need not change when it can be measured.</summary>
-    public long? GpuMemoryBytes => null;
 }

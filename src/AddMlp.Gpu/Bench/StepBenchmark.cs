@@ -10,7 +10,7 @@ namespace AddMlp.Gpu;
 /// after a warm-up, with the run sized to about a target duration. GPU timings synchronise once at the
 /// end of a timed run of many steps, never per step.
 /// </summary>
-internal static class StepBenchmark
+public static class StepBenchmark
 {
     /// <remarks>Stops between steps with <see cref="OperationCanceledException"/> when <paramref name="cancellation"/> is signalled.</remarks>
     public static BenchRow Run(long samples, ResolvedDevice device, Kernels? kernels, int threads, Architecture architecture, double seconds = 0.5, CancellationToken cancellation = default)

@@ -9,7 +9,7 @@ namespace AddMlp.Gpu;
 /// products added in input order, then the bias; <see cref="PortableMath"/>'s tanh and GELU), so its
 /// results are theirs to the bit (tests check it), on every processor.
 /// </summary>
-internal static class ManagedNetwork
+public static class ManagedNetwork
 {
     public static double[] Predict(ModelDocument model, IReadOnlyList<(double A, double B)> pairs)
     {

@@ -40,8 +40,8 @@ internal static class KernelChoice
     /// The device a run with these kernels trains on: as <see cref="Devices.Resolve"/> resolves the name,
     /// except that auto with portable kernels is the CPU, the one device they run on.
     /// </summary>
-    public static ResolvedDevice Device(string requested, Kernels? kernels) =>
-        requested == "auto" && kernels == Kernels.Portable
-            ? new ResolvedDevice("cpu", "auto; portable kernels run on the CPU")
+    public static ResolvedDevice Device(DeviceRequest requested, Kernels? kernels) =>
+        requested.Kind == DeviceKind.Auto && kernels == Kernels.Portable
+            ? ResolvedDevice.Cpu("auto; portable kernels run on the CPU")
             : Devices.Resolve(requested);
 }

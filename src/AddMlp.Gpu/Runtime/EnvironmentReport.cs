@@ -3,7 +3,7 @@ using TorchSharp;
 namespace AddMlp.Gpu;
 
 /// <summary>What addmlp runs on: versions, backend, native runtime, CUDA, GPUs, threads, libstdc++. For `addmlp info`.</summary>
-internal sealed record EnvironmentReport
+public sealed record EnvironmentReport
 {
     public required string Addmlp { get; init; }
     public required string Torchsharp { get; init; }
@@ -22,7 +22,7 @@ internal sealed record EnvironmentReport
     public required string? ShimLibtorchVersion { get; init; }
     /// <summary>TorchBackend=external: whether libtorch's major.minor is the shim's (addmlp refuses to run otherwise).</summary>
     public required bool? ShimMatchesLibtorch { get; init; }
-    public required string Backend { get; init; }
+    public required TorchBackend Backend { get; init; }
     public required bool NativeRuntimeLoaded { get; init; }
     public required string? NativeRuntimeProblem { get; init; }
     /// <summary>What to do about <see cref="NativeRuntimeProblem"/>, in the caller's words.</summary>

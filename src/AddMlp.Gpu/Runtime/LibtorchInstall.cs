@@ -12,7 +12,7 @@ namespace AddMlp.Gpu;
 /// <param name="Version">libtorch's version as its install spells it, e.g. "2.11.0+cu130".</param>
 /// <param name="CudaVersion">The CUDA version it was built for, e.g. "13.0"; null for a CPU-only libtorch or where it cannot be told.</param>
 /// <param name="FoundBy">How it was chosen: "ADDMLP_LIBTORCH" or "python3's torch".</param>
-internal sealed partial record LibtorchInstall(string LibDirectory, string Version, string? CudaVersion, string FoundBy)
+public sealed partial record LibtorchInstall(string LibDirectory, string Version, string? CudaVersion, string FoundBy)
 {
     /// <summary>The environment variable that names libtorch's lib folder for the external backend.</summary>
     public const string EnvironmentVariable = "ADDMLP_LIBTORCH";

@@ -11,7 +11,7 @@ namespace AddMlp.Gpu;
 /// never names the cause (and copies libtorch into the app folder while it searches); the dynamic
 /// loader's own message does name it, so we ask the loader first.
 /// </summary>
-internal static partial class NativeRuntime
+public static partial class NativeRuntime
 {
     private static readonly Lazy<LibtorchLoad> Load = new(TryLoad, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -21,8 +21,10 @@ internal static partial class NativeRuntime
     /// <summary>The TorchSharp version this build runs on, e.g. "0.107.0".</summary>
     public static string TorchSharpVersion { get; } = ProductVersion.Of(typeof(torch).Assembly);
 
-    /// <summary>The libtorch flavour this build ships with: cpu, cuda or external (MSBuild TorchBackend).</summary>
-    public static string Backend { get; } = BuildMetadata("TorchBackend") ?? "unknown";
+    /// <summary>The libtorch flavour this build ships with (MSBuild TorchBackend, which the build always stamps).</summary>
+    public static TorchBackend Backend { get; } = EnumNames<TorchBackend>.TryParse(BuildMetadata("TorchBackend") ?? "", out TorchBackend backend)
+        ? backend
+        : throw new InvalidOperationException("this build does not say which TorchBackend it was built for");
 
     /// <summary>A value the build stamped into this assembly (AddMlp.Gpu.csproj), or null.</summary>
     internal static string? BuildMetadata(string key) =>
@@ -72,7 +74,7 @@ internal static partial class NativeRuntime
         string? shim = FindLibTorchSharp();
         string? shimBuiltFor = ShimLibtorchVersion(shim);
         var load = new LibtorchLoad(null, null, shimBuiltFor, null);
-        if (Backend == "external")
+        if (Backend == TorchBackend.External)
         {
             load = LoadExternalLibtorch(shim, shimBuiltFor);
             if (load.Failure is not null)
@@ -283,7 +285,7 @@ internal static partial class NativeRuntime
 /// <param name="Libtorch">The libtorch the external backend chose (null for builds that bring their own, and where none was found).</param>
 /// <param name="ShimLibtorchVersion">The libtorch version TorchSharp's shim was compiled against, e.g. "2.10.0".</param>
 /// <param name="CudaProblem">Why the external libtorch's CUDA libraries did not load, in the loader's words; null where they did or there are none.</param>
-internal sealed record LibtorchLoad(NativeRuntimeException? Failure, LibtorchInstall? Libtorch, string? ShimLibtorchVersion, string? CudaProblem)
+public sealed record LibtorchLoad(NativeRuntimeException? Failure, LibtorchInstall? Libtorch, string? ShimLibtorchVersion, string? CudaProblem)
 {
     /// <summary>Whether the external libtorch is the major.minor the shim was built for; null where there is no external libtorch.</summary>
     public bool? ShimMatches => Libtorch is null || ShimLibtorchVersion is null

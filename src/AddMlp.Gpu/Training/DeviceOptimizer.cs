@@ -33,11 +33,7 @@ internal sealed class DeviceOptimizer : IStepOptimizer
 
     public DeviceOptimizer(FlatParameters parameters, TrainOptions options)
     {
-        _p = parameters;
-        _kind = options.Optimizer;
-        _lr = options.LearningRate;
-        _weightDecay = options.EffectiveWeightDecay;
-        _momentum = options.Momentum;
+        (_p, _kind, _lr, _weightDecay, _momentum) = (parameters, options.Optimizer, options.LearningRate, options.EffectiveWeightDecay, options.Momentum);
         (_beta1Factor, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps) = (Beta1, 1 - Beta1, Beta2, 1 - Beta2, Eps);
         (_negLr, _momentumFactor) = (-_lr, _momentum);
         _decay = _kind == Optimizer.AdamW ? 1 - _lr * _weightDecay : _weightDecay;

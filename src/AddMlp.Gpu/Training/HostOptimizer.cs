@@ -30,11 +30,7 @@ internal sealed class HostOptimizer<T> : IStepOptimizer
 
     public HostOptimizer(FlatParameters parameters, TrainOptions options)
     {
-        _p = parameters;
-        _kind = options.Optimizer;
-        _lr = options.LearningRate;
-        _weightDecay = options.EffectiveWeightDecay;
-        _momentum = options.Momentum;
+        (_p, _kind, _lr, _weightDecay, _momentum) = (parameters, options.Optimizer, options.LearningRate, options.EffectiveWeightDecay, options.Momentum);
         _clipGradNorm = options.ClipGradNorm;
         long count = parameters.Values.shape[0];
         (_param, _grad) = (new T[count], new T[count]);

@@ -62,15 +62,6 @@ public static class LearningRates
         }
     }
 
-    /// <summary>
-    /// Why OneCycleLR cannot run these options, or null: PyTorch divides by the length of its first phase,
-    /// pct_start × total_steps - 1 steps after step 0, which is zero when pct_start × epochs is 1.
-    /// </summary>
-    public static string? OneCycleProblem(TrainOptions options) =>
-        options.LrSchedule == LrSchedule.Onecycle && options.LrPctStart * options.Epochs == 1
-            ? $"a warm-up of pct_start × epochs = {options.LrPctStart} × {options.Epochs} = 1 epoch has no length to anneal over"
-            : null;
-
     /// <summary>OneCycleLR.get_lr at step <paramref name="step"/> (three_phase=False, anneal_strategy='cos'), its momentum too.</summary>
     private static EpochRate OneCycle(TrainOptions options, int step)
     {

@@ -4,7 +4,7 @@ namespace AddMlp.Gpu;
 /// Estimates the memory a training run needs, so that a run that cannot fit is refused with a
 /// clear message before anything is allocated, rather than dying half-way.
 /// </summary>
-internal static class MemoryEstimate
+public static class MemoryEstimate
 {
     /// <summary>
     /// Bytes a run needs at its peak, approximately: the data (inputs and labels), and per sample the

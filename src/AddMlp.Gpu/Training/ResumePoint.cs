@@ -21,20 +21,20 @@ public sealed record ResumePoint
     public required TrainingState State { get; init; }
 
     /// <summary>
-    /// What continuing a run may change without changing what it computes, by the options' names in the
-    /// model file: <see cref="TrainOptions.Epochs"/> (the total; not with the cosine or one-cycle schedule,
+    /// What continuing a run may change without changing what it computes, by <see cref="TrainOptions"/>
+    /// property: <see cref="TrainOptions.Epochs"/> (the total; not with the cosine or one-cycle schedule,
     /// whose period it is), <see cref="TrainOptions.TargetLoss"/>, and with portable kernels
     /// <see cref="TrainOptions.Device"/> and <see cref="TrainOptions.Threads"/>, which change no number
     /// there. With native kernels a device or thread count can change the last bits, so they stay.
     /// </summary>
     public static IReadOnlyList<string> MayChange(TrainOptions run)
     {
-        var keys = new List<string> { "target_loss" };
+        var options = new List<string> { nameof(TrainOptions.TargetLoss) };
         if (run.LrSchedule is not (LrSchedule.Cosine or LrSchedule.Onecycle))
-            keys.Add("epochs");
+            options.Add(nameof(TrainOptions.Epochs));
         if (run.Kernels == Kernels.Portable)
-            keys.AddRange(["device_requested", "threads"]);
-        return keys;
+            options.AddRange([nameof(TrainOptions.Device), nameof(TrainOptions.Threads)]);
+        return options;
     }
 
     /// <summary>Whether <paramref name="options"/> make the same run as <paramref name="run"/>, apart from <see cref="MayChange"/>.</summary>
@@ -43,10 +43,10 @@ public sealed record ResumePoint
         IReadOnlyList<string> may = MayChange(run);
         TrainOptions Core(TrainOptions o) => o with
         {
-            Epochs = may.Contains("epochs") ? 1 : o.Epochs,
+            Epochs = may.Contains(nameof(TrainOptions.Epochs)) ? 1 : o.Epochs,
             TargetLoss = null,
-            Device = may.Contains("device_requested") ? "auto" : o.Device,
-            Threads = may.Contains("threads") ? null : o.Threads,
+            Device = may.Contains(nameof(TrainOptions.Device)) ? DeviceRequest.Auto : o.Device,
+            Threads = may.Contains(nameof(TrainOptions.Threads)) ? null : o.Threads,
             WeightDecay = o.EffectiveWeightDecay,
         };
         return Core(run) == Core(options);
@@ -73,10 +73,10 @@ public sealed record ResumePoint
         ModelFileException Invalid(string problem) => new(AddMlpFile.Model, FileProblem.Invalid, path, $"model file '{path}': resume.{problem}");
         if (model.Training is null || model.Resume is null || model.Version < ModelDocument.OldestResumableVersion)
         {
-            string why = model.Training is null ? "it was not made by `train`"
+            string why = model.Training is null ? "it was not made by training (it holds weights alone)"
                 : model.Version < 2 ? $"it was written as version {model.Version}, before runs could be resumed"
                 : model.Version < ModelDocument.OldestResumableVersion ? $"it was written as version {model.Version}, by an addmlp whose arithmetic (kernels, label noise) differs from this one's, so it would not go on as it began"
-                : "it has no \"resume\" block (the run's state, which `train` writes; removed or never there)";
+                : "it has no \"resume\" block (the run's state, which training writes; removed or never there)";
             throw new ModelFileException(AddMlpFile.Model, FileProblem.NotResumable, path, $"model file '{path}' holds no run to continue: {why}");
         }
         TrainOptions options = model.Training.Options;

@@ -40,6 +40,26 @@ public sealed record TrainControl
 
     /// <summary>Continue this run instead of starting one: the options must be the run's own, except <see cref="ResumePoint.MayChange(TrainOptions)"/>.</summary>
     public ResumePoint? ResumeFrom { get; init; }
+
+    /// <summary>Signalled by <see cref="Cancellation"/>, or when <see cref="MaxTime"/> is up.</summary>
+    internal CancellationTokenSource StopSignal()
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        if (MaxTime is TimeSpan limit)
+            stop.CancelAfter(limit);
+        return stop;
+    }
+
+    /// <summary>Why the run stops before 0-based <paramref name="epoch"/>, or null when it goes on.</summary>
+    internal TrainStatus? StopBefore(int epoch, CancellationTokenSource stop) =>
+        stop.IsCancellationRequested ? Stopped() : epoch >= MaxEpochs ? TrainStatus.SizeLimit : null;
+
+    /// <summary>Why a run stopped by its stop signal stopped: the caller's cancellation, else the time limit.</summary>
+    internal TrainStatus Stopped() => Cancellation.IsCancellationRequested ? TrainStatus.Interrupted : TrainStatus.TimeLimit;
+
+    /// <summary>Whether a checkpoint is due after <paramref name="epochsRun"/> of <paramref name="epochs"/> epochs (never after the last: the result follows).</summary>
+    internal bool CheckpointDue(int epochsRun, int epochs) =>
+        CheckpointEvery is int every && epochsRun % every == 0 && epochsRun < epochs && OnCheckpoint is not null;
 }
 
 /// <summary>

@@ -10,7 +10,7 @@ public sealed record TrainOptions
 {
     /// <summary>auto (CUDA if available, else the CPU), cpu, cuda or cuda:N.</summary>
     [JsonPropertyName("device_requested")]
-    public string Device { get; init; } = "auto";
+    public DeviceRequest Device { get; init; } = DeviceRequest.Auto;
 
     [JsonPropertyName("lr")]
     public double LearningRate { get; init; } = 0.1;
@@ -116,4 +116,106 @@ public sealed record TrainOptions
 
     [JsonIgnore]
     public int TrainingSamples => Samples - ValidationSamples;
+
+    /// <summary>The most CPU threads a run may ask for.</summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>The bounds of each number option's value (an optional one's, when given).</summary>
+    private static readonly (string Option, Func<TrainOptions, double?> Value, Bounds Bounds)[] Limits =
+    [
+        (nameof(LearningRate), o => o.LearningRate, Bounds.Positive),
+        (nameof(LrStepSize), o => o.LrStepSize, Bounds.Counting),
+        (nameof(LrGamma), o => o.LrGamma, Bounds.Positive),
+        (nameof(LrMin), o => o.LrMin, Bounds.NonNegative),
+        (nameof(LrPctStart), o => o.LrPctStart, Bounds.UnitInterval),
+        (nameof(LrDivFactor), o => o.LrDivFactor, Bounds.Positive),
+        (nameof(LrFinalDivFactor), o => o.LrFinalDivFactor, Bounds.Positive),
+        (nameof(LrBaseMomentum), o => o.LrBaseMomentum, Bounds.Fraction),
+        (nameof(LrMaxMomentum), o => o.LrMaxMomentum, Bounds.Fraction),
+        (nameof(Epochs), o => o.Epochs, Bounds.Counting),
+        (nameof(Samples), o => o.Samples, Bounds.Counting),
+        (nameof(Noise), o => o.Noise, Bounds.NonNegative),
+        (nameof(Momentum), o => o.Momentum, Bounds.Fraction),
+        (nameof(WeightDecay), o => o.WeightDecay, Bounds.NonNegative),
+        (nameof(ClipGradNorm), o => o.ClipGradNorm, Bounds.Positive),
+        (nameof(BatchSize), o => o.BatchSize, Bounds.Counting),
+        (nameof(TargetLoss), o => o.TargetLoss, Bounds.NonNegative),
+        (nameof(ValFraction), o => o.ValFraction, Bounds.Fraction),
+        (nameof(EarlyStop), o => o.EarlyStop, Bounds.Counting),
+        (nameof(Threads), o => o.Threads, new Bounds(1, MinExclusive: false, MaxThreads)),
+    ];
+
+    /// <summary>The bounds of a number option's value (<see cref="OptionProblem.Option"/>'s naming), or null for an option that has none.</summary>
+    public static Bounds? BoundsOf(string option) => Array.Find(Limits, limit => limit.Option == option).Bounds;
+
+    /// <summary>
+    /// What makes these options no run, first things first; empty when they make one. Every rule on a run's
+    /// options lives here: <see cref="Trainer"/> refuses options with problems (<see cref="InvalidTrainOptionsException"/>),
+    /// and the command line asks before it starts.
+    /// </summary>
+    public IReadOnlyList<OptionProblem> Problems()
+    {
+        var problems = new List<OptionProblem>();
+        foreach (var (option, value, bounds) in Limits)
+        {
+            if (value(this) is double v && !bounds.Contains(v))
+                problems.Add(OptionProblem.OutOfBounds(option, bounds));
+        }
+        if (problems.Count > 0)
+            return problems; // the rules below assume values within bounds
+
+        if (Momentum != 0 && Unused().FirstOrDefault(p => p.Option == nameof(Momentum)) is { } momentum)
+            problems.Add(momentum);
+        if (Kernels == AddMlp.Gpu.Kernels.Portable && Device.IsCuda)
+            problems.Add(new(nameof(Kernels), $"{{Kernels}} portable runs on the CPU only: use {{Device}} cpu (or auto), or {{Kernels}} native on {Device}"));
+        if (LrSchedule == LrSchedule.Step && LrStepSize is null)
+            problems.Add(new(nameof(LrStepSize), "{LrSchedule} step decays every N epochs: give {LrStepSize} N too"));
+        if (LrSchedule == LrSchedule.Onecycle && LrBaseMomentum > LrMaxMomentum)
+            problems.Add(new(nameof(LrBaseMomentum), $"{{LrBaseMomentum}} ({Plain(LrBaseMomentum)}) is the momentum at the peak rate and may not exceed {{LrMaxMomentum}} ({Plain(LrMaxMomentum)})"));
+        // OneCycleLR divides by its first phase's length, pct_start × total_steps − 1 steps: none when pct_start × epochs is 1.
+        if (LrSchedule == LrSchedule.Onecycle && LrPctStart * Epochs == 1)
+            problems.Add(new(nameof(LrPctStart), $"{{LrSchedule}} onecycle: a warm-up of pct_start × epochs = {Plain(LrPctStart)} × {Epochs} = 1 epoch has no length to anneal over; change {{LrPctStart}} or {{Epochs}}"));
+        if (EarlyStop is not null && ValFraction == 0)
+            problems.Add(new(nameof(EarlyStop), "{EarlyStop} watches the validation loss: give {ValFraction} too"));
+        if (ValFraction > 0 && ValidationSamples == 0)
+            problems.Add(new(nameof(ValFraction), $"{{ValFraction}} {Plain(ValFraction)} of {Samples} samples holds out none: use more {{Samples}} or a larger fraction"));
+        return problems;
+    }
+
+    /// <summary>
+    /// The options whose values this run does not look at (a schedule's settings under another schedule,
+    /// sgd's momentum under adam, ...): someone who set one expected it to matter.
+    /// </summary>
+    public IEnumerable<OptionProblem> Unused()
+    {
+        if (Architecture.IsLinear)
+            yield return new(nameof(Architecture.Activation), "{Activation} applies between hidden layers: give {Hidden} too");
+        if (Optimizer != Optimizer.Sgd)
+            yield return new(nameof(Momentum), $"{{Momentum}} applies to {{Optimizer}} sgd, not {EnumNames<Optimizer>.Of(Optimizer)}");
+        else if (LrSchedule == LrSchedule.Onecycle)
+            yield return new(nameof(Momentum), "{LrSchedule} onecycle sets sgd's momentum itself, from {LrMaxMomentum} to {LrBaseMomentum} and back: drop {Momentum} (for a fixed momentum M, give both of those M)");
+        foreach (var (option, owner) in ScheduleSettings.Where(s => s.Owner != LrSchedule))
+            yield return ForOther(option, nameof(LrSchedule), EnumNames<LrSchedule>.Of(owner), EnumNames<LrSchedule>.Of(LrSchedule));
+    }
+
+    /// <summary>Each schedule's own settings.</summary>
+    private static readonly (string Option, LrSchedule Owner)[] ScheduleSettings =
+    [
+        (nameof(LrStepSize), LrSchedule.Step), (nameof(LrGamma), LrSchedule.Step), (nameof(LrMin), LrSchedule.Cosine),
+        (nameof(LrPctStart), LrSchedule.Onecycle), (nameof(LrDivFactor), LrSchedule.Onecycle), (nameof(LrFinalDivFactor), LrSchedule.Onecycle),
+        (nameof(LrBaseMomentum), LrSchedule.Onecycle), (nameof(LrMaxMomentum), LrSchedule.Onecycle),
+    ];
+
+    /// <summary>An option that applies only where <paramref name="owner"/> is <paramref name="ownerValues"/> (the first of them, the fix), not <paramref name="actual"/>.</summary>
+    private static OptionProblem ForOther(string option, string owner, string ownerValues, string actual) =>
+        new(option, $"{{{option}}} applies to {{{owner}}} {ownerValues}, not {actual}: give {{{owner}}} {ownerValues.Split(' ')[0]} too, or drop it");
+
+    /// <summary>Throws <see cref="InvalidTrainOptionsException"/> when the options have <see cref="Problems"/>.</summary>
+    public void Validate()
+    {
+        if (Problems() is { Count: > 0 } problems)
+            throw new InvalidTrainOptionsException(problems);
+    }
+
+    private static string Plain(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

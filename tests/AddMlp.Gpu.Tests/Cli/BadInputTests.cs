@@ -56,6 +56,7 @@ public sealed class BadInputTests : IDisposable
         // train: learning-rate schedules
         { "train --lr-schedule linear", 2, "--lr-schedule 'linear' is not one of constant, step, cosine, onecycle" },
         { "train --lr-schedule step", 2, "--lr-schedule step decays every N epochs: give --lr-step-size N too" },
+        { "train --threads 2000", 2, "--threads must be at most 1024, got 2000" },
         { "train --lr-min 0.001", 2, "--lr-min applies to --lr-schedule cosine, not constant: give --lr-schedule cosine too, or drop it" },
         { "train --lr-schedule cosine --lr-gamma 0.5", 2, "--lr-gamma applies to --lr-schedule step, not cosine" },
         { "train --lr-schedule cosine --lr-pct-start 0.2", 2, "--lr-pct-start applies to --lr-schedule onecycle, not cosine" },
@@ -158,7 +159,7 @@ public sealed class BadInputTests : IDisposable
         { "train --config version-x.json", 2, "--config 'version-x.json': version is \"x\"; this addmlp reads addmlp-config version 1" },
         { "train --config lr-min-constant.json", 2, "--config 'lr-min-constant.json': training.lr_min applies to lr_schedule cosine, not constant" },
         { "train --config step-size-cosine.json", 2, "--config 'step-size-cosine.json': training.lr_step_size applies to lr_schedule step, not cosine" },
-        { "train --config sgd-momentum-adam.json", 2, "--momentum applies to --optimizer sgd, not adam" },
+        { "train --config sgd-momentum-adam.json", 2, "--config 'sgd-momentum-adam.json': training.momentum applies to optimizer sgd, not adam" },
         // the command itself
         { "", 2, "no command given" },
         { "fly", 2, "fly" },

@@ -51,7 +51,7 @@ public sealed class PortableKernelTests
     [Fact]
     public void Thread_count_changes_no_bit()
     {
-        TrainResult Run(int threads) => Trainer.Train(new TrainOptions { Device = "cpu", Samples = 200_000, Epochs = 5, Threads = threads, Architecture = new Architecture(2, [4], Activation.Tanh, 1) });
+        TrainResult Run(int threads) => Trainer.Train(new TrainOptions { Device = DeviceRequest.Cpu, Samples = 200_000, Epochs = 5, Threads = threads, Architecture = new Architecture(2, [4], Activation.Tanh, 1) });
         TrainResult one = Run(1), two = Run(2);
         Assert.Equal(one.Losses, two.Losses);
         foreach (string name in one.StateDict.Keys)

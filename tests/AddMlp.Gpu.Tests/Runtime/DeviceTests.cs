@@ -8,7 +8,7 @@ public sealed class DeviceTests
     [WithoutCudaFact]
     public void Auto_resolves_to_the_cpu_here_and_says_why()
     {
-        ResolvedDevice device = Devices.Resolve("auto");
+        ResolvedDevice device = Devices.Resolve(DeviceRequest.Auto);
         Assert.Equal("cpu", device.Name);
         Assert.StartsWith("auto; CUDA unavailable: ", device.Reason);
     }
@@ -19,7 +19,7 @@ public sealed class DeviceTests
     [InlineData("cuda:3")]
     public void Explicit_cuda_without_cuda_throws_with_the_reason(string name)
     {
-        var e = Assert.Throws<DeviceUnavailableException>(() => Devices.Resolve(name));
+        var e = Assert.Throws<DeviceUnavailableException>(() => Devices.Resolve(DeviceRequest.Parse(name)));
         string message = Failures.Describe(e).Message;
         Assert.Contains($"--device {name}: CUDA is unavailable", message);
         Assert.Contains("CPU-only libtorch", message);
@@ -34,6 +34,10 @@ public sealed class DeviceTests
     [InlineData("cuda:", false)]
     [InlineData("CPU", false)]
     [InlineData("cuda:-1", false)]
-    public void Device_names_are_auto_cpu_cuda_or_cuda_N(string name, bool valid) =>
-        Assert.Equal(valid, Devices.IsValidName(name));
+    public void Device_names_are_auto_cpu_cuda_or_cuda_N(string name, bool valid)
+    {
+        Assert.Equal(valid, DeviceRequest.TryParse(name, out DeviceRequest request));
+        if (valid)
+            Assert.Equal(name, request.ToString()); // parsed once, written back as given
+    }
 }

@@ -17,7 +17,7 @@ public static class Models
             new TrainingOutcome
             {
                 EpochsRun = 500, Device = "cpu", DeviceReason = "test", Status = TrainStatus.Completed, FinalLoss = 1e-20,
-                ElapsedMs = 1, ThreadsUsed = 1, Torchsharp = "0.107.0", Backend = "cpu", FinishedUtc = DateTimeOffset.UnixEpoch,
+                ElapsedMs = 1, ThreadsUsed = 1, Torchsharp = "0.107.0", Backend = TorchBackend.Cpu, FinishedUtc = DateTimeOffset.UnixEpoch,
             }),
     };
 

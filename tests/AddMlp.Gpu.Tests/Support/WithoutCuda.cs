@@ -28,7 +28,7 @@ internal static class WithoutCuda
 {
     /// <summary>Null where CUDA cannot be available to this build; else why tests that assume so are skipped.</summary>
     public static string? SkipReason { get; } =
-        NativeRuntime.Backend != "cpu" && File.Exists("/proc/driver/nvidia/version")
-            ? $"CUDA may be available here (TorchBackend={NativeRuntime.Backend}, NVIDIA driver loaded): this test checks behaviour without it"
+        NativeRuntime.Backend != TorchBackend.Cpu && File.Exists("/proc/driver/nvidia/version")
+            ? $"CUDA may be available here (TorchBackend={EnumNames<TorchBackend>.Of(NativeRuntime.Backend)}, NVIDIA driver loaded): this test checks behaviour without it"
             : null;
 }

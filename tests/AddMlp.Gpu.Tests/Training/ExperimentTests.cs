@@ -66,7 +66,7 @@ public sealed class ExperimentTests : IDisposable
     {
         TrainResult result = Trainer.Train(new TrainOptions());
 
-        RangeError wide = Evaluator.Evaluate(ModelDocument.From(result), InputRange.Wide, 10_000, 1234, Devices.Resolve("cpu"));
+        RangeError wide = Evaluator.Evaluate(ModelDocument.From(result), InputRange.Wide, 10_000, 1234, Devices.Resolve(DeviceRequest.Cpu));
 
         Assert.True(wide.MaxError < 1e-2, $"max error {wide.MaxError} on -100:100");
     }

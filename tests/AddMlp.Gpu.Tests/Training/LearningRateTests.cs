@@ -68,7 +68,7 @@ public sealed class LearningRateTests
     public void A_one_cycle_run_gives_PyTorchs_losses_within_the_stated_tolerance()
     {
         float[] pytorch = PyTorchParity.Losses("pytorch-onecycle-loss-seed42.json");
-        var options = new TrainOptions { Device = "cpu", Epochs = 150, LrSchedule = LrSchedule.Onecycle };
+        var options = new TrainOptions { Device = DeviceRequest.Cpu, Epochs = 150, LrSchedule = LrSchedule.Onecycle };
 
         TrainResult ours = Trainer.Train(options);
         TrainResult fixedMomentum = Trainer.Train(options with { LrBaseMomentum = 0.9, LrMaxMomentum = 0.9 });
@@ -83,9 +83,10 @@ public sealed class LearningRateTests
     {
         var options = new TrainOptions { Epochs = 10, LrSchedule = LrSchedule.Onecycle, LrPctStart = 0.1 };
 
-        Assert.NotNull(LearningRates.OneCycleProblem(options));
-        Assert.Null(LearningRates.OneCycleProblem(options with { Epochs = 11 }));
-        Assert.Throws<ArgumentException>(() => Trainer.Train(options));
+        Assert.Equal(nameof(TrainOptions.LrPctStart), Assert.Single(options.Problems()).Option);
+        Assert.Empty((options with { Epochs = 11 }).Problems());
+        var refused = Assert.Throws<InvalidTrainOptionsException>(() => Trainer.Train(options));
+        Assert.Contains("1 epoch has no length to anneal over", refused.Message);
     }
 
     [Theory]

@@ -28,7 +28,7 @@ public sealed class PerformanceTests
             Assert.Equal(row.GetProperty("samples").GetInt64() / (us * 1e-6), row.GetProperty("samples_per_s").GetDouble(), 6);
             Assert.True(row.GetProperty("copy_us").GetDouble() > 0);
             Assert.True(row.GetProperty("peak_rss_bytes").GetInt64() > 10 << 20);
-            Assert.Equal(JsonValueKind.Null, row.GetProperty("gpu_memory_bytes").ValueKind);
+            Assert.False(row.TryGetProperty("gpu_memory_bytes", out _)); // TorchSharp 0.107 cannot measure it: no field rather than an always-null one
         }
     }
 
@@ -55,8 +55,8 @@ public sealed class PerformanceTests
         Trainer.Train(new TrainOptions { Epochs = 30, BatchSize = 64, Architecture = new Architecture(2, [8], Activation.Relu, 1) });
         Trainer.Train(new TrainOptions { Epochs = 30, Optimizer = Optimizer.Sgd, Momentum = 0.9, DType = DType.Float64 });
         ModelDocument model = ModelDocument.From(Trainer.Train(new TrainOptions { Epochs = 3 }));
-        Predictor.Predict(model, [(1, 2)], Devices.Resolve("cpu"));
-        Evaluator.Evaluate(model, InputRange.Wide, 100, 1, Devices.Resolve("cpu"));
+        Predictor.Predict(model, [(1, 2)], Devices.Resolve(DeviceRequest.Cpu));
+        Evaluator.Evaluate(model, InputRange.Wide, 100, 1, Devices.Resolve(DeviceRequest.Cpu));
 
         Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }

@@ -128,7 +128,7 @@ public sealed class ResumeTests : IDisposable
         Assert.Throws<ArgumentException>(() => Trainer.Train(options with { LearningRate = 0.2 }, new TrainControl { ResumeFrom = point }));
         Assert.Throws<ArgumentException>(() => Trainer.Train(options with { Seed = 7 }, new TrainControl { ResumeFrom = point }));
         Assert.Throws<ArgumentException>(() => Trainer.Train(options with { Epochs = 10 }, new TrainControl { ResumeFrom = point }));
-        TrainResult changed = Trainer.Train(options with { Epochs = 30, TargetLoss = 1e-30, Threads = 1, Device = "cpu" }, new TrainControl { ResumeFrom = point });
+        TrainResult changed = Trainer.Train(options with { Epochs = 30, TargetLoss = 1e-30, Threads = 1, Device = DeviceRequest.Cpu }, new TrainControl { ResumeFrom = point });
         Assert.Equal(30, changed.EpochsRun);
     }
 

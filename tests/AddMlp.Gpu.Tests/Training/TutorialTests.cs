@@ -9,7 +9,7 @@ namespace AddMlp.Gpu.Tests;
 [Collection(TorchCollection.Name)]
 public sealed class TutorialTests
 {
-    private static readonly TrainResult Default = Trainer.Train(new TrainOptions { Device = "cpu" });
+    private static readonly TrainResult Default = Trainer.Train(new TrainOptions { Device = DeviceRequest.Cpu });
 
     [Theory]
     // Measured with PyTorch 1.13 on the tutorial's script (design.md).
@@ -35,7 +35,7 @@ public sealed class TutorialTests
     public void Losses_are_within_the_stated_tolerance_of_PyTorch_for_150_epochs(int seed)
     {
         float[] pytorch = PyTorchParity.Losses($"pytorch-tutorial-loss-seed{seed}.json");
-        TrainResult ours = seed == 42 ? Default : Trainer.Train(new TrainOptions { Device = "cpu", Seed = seed, Epochs = 150 });
+        TrainResult ours = seed == 42 ? Default : Trainer.Train(new TrainOptions { Device = DeviceRequest.Cpu, Seed = seed, Epochs = 150 });
 
         Assert.Equal(150, pytorch.Length);
         PyTorchParity.AssertClose(pytorch, ours.Losses, $"seed {seed}");

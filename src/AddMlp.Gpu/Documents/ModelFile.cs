@@ -17,6 +17,10 @@ public static class ModelFile
         return model;
     }
 
+    /// <summary>The model as its file's JSON, without writing it: e.g. to read its settings as a config file's.</summary>
+    public static System.Text.Json.JsonElement ToJson(ModelDocument model) =>
+        System.Text.Json.JsonSerializer.SerializeToElement(model, Json.Options.TypeInfo<ModelDocument>());
+
     /// <summary>The most bytes addmlp reads of one of its files (a bigger one is refused before it is read).</summary>
     public const long MaxBytes = JsonFile.MaxBytes;
 

@@ -8,7 +8,7 @@ namespace AddMlp.Gpu;
 /// (every value of a float32 model) is written in float32's shortest form (0.99999994, not
 /// 0.9999999403953552); read back and narrowed to float32 it is bit-identical.
 /// </summary>
-internal static class FloatText
+public static class FloatText
 {
     /// <summary>Shortest text that reads back to <paramref name="value"/> (or to the float32 it exactly is); NaN, Infinity, -Infinity as such.</summary>
     public static string Shortest(double value)

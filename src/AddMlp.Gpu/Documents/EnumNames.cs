@@ -9,7 +9,7 @@ namespace AddMlp.Gpu;
 /// a capital starting a new word only where a lowercase letter follows it (TargetReached is
 /// "target_reached", Float32 "float32", AdamW "adamw", as PyTorch names them).
 /// </summary>
-internal static class EnumNames<T>
+public static class EnumNames<T>
     where T : struct, Enum
 {
     private static readonly (T Value, string Name)[] Members = [.. Enum.GetValues<T>().Select(v => (v, SnakeCase(v.ToString())))];
@@ -50,7 +50,7 @@ internal static class EnumNames<T>
 }
 
 /// <summary>Reads and writes an enum as its <see cref="EnumNames{T}"/> name; any other text is refused with the names allowed.</summary>
-internal sealed class EnumNameConverter<T> : JsonConverter<T>
+public sealed class EnumNameConverter<T> : JsonConverter<T>
     where T : struct, Enum
 {
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)

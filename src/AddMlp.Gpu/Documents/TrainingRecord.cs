@@ -33,7 +33,7 @@ public sealed record TrainingOutcome
     /// <summary>The addmlp that trained it (<see cref="ProductVersion"/>); null in files written before 3.0.0.</summary>
     public string? Addmlp { get; init; }
     public required string Torchsharp { get; init; }
-    public required string Backend { get; init; }
+    public required TorchBackend Backend { get; init; }
     public required DateTimeOffset FinishedUtc { get; init; }
 
     public static TrainingOutcome From(TrainResult result) => new()
@@ -56,7 +56,7 @@ public sealed record TrainingOutcome
 }
 
 /// <summary>Writes a <see cref="TrainingRecord"/> as one flat object, and reads both halves from it.</summary>
-internal sealed class TrainingRecordConverter : JsonConverter<TrainingRecord>
+public sealed class TrainingRecordConverter : JsonConverter<TrainingRecord>
 {
     public override TrainingRecord Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

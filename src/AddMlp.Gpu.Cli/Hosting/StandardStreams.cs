@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace AddMlp.Gpu.Cli;
 
@@ -15,14 +16,28 @@ public static partial class StandardStreams
     {
         if (!OperatingSystem.IsLinux())
             return;
-        const int ReadWrite = 2;
-        int fd;
-        while ((fd = FileFacts.OpenNative("/dev/null", ReadWrite)) is >= 0 and <= 2)
+        // Each open takes the lowest free number: one that is 0, 1 or 2 stays open, as /dev/null.
+        while (OpenDevNull(FileAccess.ReadWrite) is { } handle)
         {
-            // each open takes the lowest free number: a closed 0, 1 or 2 is now /dev/null
+            if (handle.DangerousGetHandle() > 2)
+            {
+                handle.Dispose();
+                return;
+            }
+            handle.SetHandleAsInvalid(); // never closed, by Dispose or the finalizer
         }
-        if (fd > 2)
-            _ = FileFacts.CloseNative(fd);
+    }
+
+    private static SafeFileHandle? OpenDevNull(FileAccess access)
+    {
+        try
+        {
+            return File.OpenHandle("/dev/null", FileMode.Open, access, FileShare.ReadWrite);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -36,11 +51,10 @@ public static partial class StandardStreams
         if (!loadsLibTorch || !OperatingSystem.IsLinux() || File.Exists("/proc/cpuinfo"))
             return Writer(() => Console.Error);
         int saved = Dup(2);
-        int devNull = FileFacts.OpenNative("/dev/null", 1 /* write only */);
-        if (saved < 0 || devNull < 0 || Dup2(devNull, 2) < 0)
+        using SafeFileHandle? devNull = OpenDevNull(FileAccess.Write);
+        if (saved < 0 || devNull is null || Dup2((int)devNull.DangerousGetHandle(), 2) < 0)
             return Writer(() => Console.Error);
-        _ = FileFacts.CloseNative(devNull);
-        var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(saved, ownsHandle: true), FileAccess.Write, bufferSize: 1);
+        var stream = new FileStream(new SafeFileHandle(saved, ownsHandle: true), FileAccess.Write, bufferSize: 1);
         return new SafeWriter(new StreamWriter(stream) { AutoFlush = true });
     }
 

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace AddMlp.Gpu;
 
 /// <summary>What a path names, as stat(2) says after following symlinks.</summary>
-internal enum FileKind
+public enum FileKind
 {
     Regular,
     Directory,
@@ -16,14 +16,14 @@ internal enum FileKind
 }
 
 /// <summary>One file's identity and kind: two paths name the same file when device and inode agree.</summary>
-internal readonly record struct FileStatus(ulong Device, ulong Inode, FileKind Kind, uint Mode, uint Owner, uint Group);
+public readonly record struct FileStatus(ulong Device, ulong Inode, FileKind Kind, uint Mode, uint Owner, uint Group);
 
 /// <summary>
 /// stat(2), chown(2) and fsync(2) of a folder, which .NET does not offer: a file's kind (a FIFO or a device is not a file to
 /// read or replace), its identity (device and inode, so that two spellings of one file are caught), and
 /// its owner (kept when a file is replaced). Linux x64 and arm64; elsewhere nothing is known (null).
 /// </summary>
-internal static partial class FileFacts
+public static partial class FileFacts
 {
     /// <summary>The file <paramref name="path"/> names, following symlinks; null where it does not exist or cannot be asked.</summary>
     public static FileStatus? Stat(string path)
@@ -95,15 +95,15 @@ internal static partial class FileFacts
         _ = CloseNative(fd);
     }
 
-    /// <summary>open(2): the descriptor, or -1. (StandardStreams uses it too.)</summary>
+    /// <summary>open(2): the descriptor, or -1.</summary>
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int OpenNative(string path, int flags);
+    private static partial int OpenNative(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "fsync")]
     private static partial int FsyncNative(int fd);
 
     [LibraryImport("libc", EntryPoint = "close")]
-    internal static partial int CloseNative(int fd);
+    private static partial int CloseNative(int fd);
 
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int StatNative(string path, [Out] byte[] buffer);

@@ -125,7 +125,7 @@ public sealed class FileFormatTests : IDisposable
 
         Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"], loaded.StateDict.Keys);
         Assert.Equal(options.Architecture, loaded.Architecture);
-        ResolvedDevice cpu = Devices.Resolve("cpu");
+        ResolvedDevice cpu = Devices.Resolve(DeviceRequest.Cpu);
         Assert.Equal(
             Predictor.Predict(ModelDocument.From(result), [(0.3, 0.5), (0.1, 0.9)], cpu),
             Predictor.Predict(loaded, [(0.3, 0.5), (0.1, 0.9)], cpu));

@@ -11,11 +11,14 @@ public sealed record CliContext(TextWriter Out, TextWriter Err, CancellationToke
     public void Report(string message) => WriteErrLine($"addmlp: {Failures.Printable(message)}");
 
     /// <summary>A line on Err, above the progress bar if one shows.</summary>
-    public void WriteErrLine(string line)
+    public void WriteErrLine(string line) => WriteErrLine(Err, Status, line);
+
+    /// <summary>A line on <paramref name="err"/>, above the progress bar on <paramref name="status"/> if one shows (for whoever writes before a context exists).</summary>
+    public static void WriteErrLine(TextWriter err, StatusLine? status, string line)
     {
-        if (Status is not null)
-            Status.WriteLine(line);
+        if (status is not null)
+            status.WriteLine(line);
         else
-            Err.WriteLine(line);
+            err.WriteLine(line);
     }
 }

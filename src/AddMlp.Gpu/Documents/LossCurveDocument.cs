@@ -34,14 +34,8 @@ public sealed record LossCurveDocument : IAddMlpDocument<LossCurveDocument>
 
     public static LossCurveDocument From(TrainResult result) => new()
     {
-        Device = result.Device.Name,
-        Dtype = result.Options.DType,
-        Status = result.Status,
-        EpochsRun = result.EpochsRun,
-        Loss = result.Losses,
-        ValLoss = result.ValLosses,
-        WeightError = result.WeightErrors,
-        Lr = result.LearningRates,
+        Device = result.Device.Name, Dtype = result.Options.DType, Status = result.Status, EpochsRun = result.EpochsRun,
+        Loss = result.Losses, ValLoss = result.ValLosses, WeightError = result.WeightErrors, Lr = result.LearningRates,
     };
 
     /// <summary>Values of a float32 run exactly as the run computed them (the text holds float32's shortest form).</summary>

@@ -19,7 +19,7 @@ internal sealed class InputRangePairConverter : JsonConverter<InputRange>
 }
 
 /// <summary>An <see cref="InputRange"/> as reports write it: "LO:HI".</summary>
-internal sealed class InputRangeTextConverter : JsonConverter<InputRange>
+public sealed class InputRangeTextConverter : JsonConverter<InputRange>
 {
     public override InputRange Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         InputRange.TryParse(reader.GetString() ?? "", out InputRange range, out string? problem) ? range : throw new JsonException(problem);

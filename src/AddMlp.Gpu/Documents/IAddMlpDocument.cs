@@ -1,7 +1,7 @@
 namespace AddMlp.Gpu;
 
 /// <summary>What every addmlp JSON file starts with: its format name and version, checked in one place (<see cref="JsonFile"/>).</summary>
-internal interface IAddMlpDocument<TSelf>
+public interface IAddMlpDocument<TSelf>
     where TSelf : IAddMlpDocument<TSelf>
 {
     /// <summary>The "format" this kind of document must have.</summary>

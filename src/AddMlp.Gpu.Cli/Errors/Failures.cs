@@ -64,6 +64,7 @@ public static partial class Failures
         UsageException => (ExitCodes.BadInput, e.Message, null),
         ModelFileException file => (ExitCodes.BadInput, file.Message + Hint(file), null),
         TrainingTooLargeException big => (ExitCodes.BadInput, TooLarge(big), null),
+        InvalidTrainOptionsException invalid => (ExitCodes.BadInput, invalid.Problems[0].Describe(TrainOptionTable.OptionName), null),
         DeviceUnavailableException device => (ExitCodes.Environment, Unavailable(device), null),
         NativeRuntimeException native => (ExitCodes.Environment, native.Problem, Remedy(native)),
         OperationCanceledException => (ExitCodes.Interrupted, "interrupted: stopped without writing anything; every file is as it was", null),
@@ -161,7 +162,7 @@ public static partial class Failures
     {
         if (e.CudaUnavailableReason is null)
             return $"--device {e.Requested}: no such GPU; this machine has {e.DeviceCount} CUDA device(s) (cuda:0 to cuda:{e.DeviceCount - 1})";
-        string remedy = NativeRuntime.Backend == "cpu"
+        string remedy = NativeRuntime.Backend == TorchBackend.Cpu
             ? "build with -p:TorchBackend=cuda on a machine with an NVIDIA driver, or use --device cpu"
             : "use --device cpu (or auto, which falls back to the CPU)";
         return $"--device {e.Requested}: CUDA is unavailable: {e.CudaUnavailableReason}; {remedy}";

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace AddMlp.Gpu;
 
 /// <summary>The JSON settings of every file addmlp writes: snake_case names, indented, floats in shortest round-trip form.</summary>
-internal static class Json
+public static class Json
 {
     /// <summary>Files nest four levels deep; anything deeper is not ours.</summary>
     public const int MaxDepth = 16;
@@ -32,7 +32,7 @@ internal static class Json
         {
             new NumberArrayConverter<double>(), new NumberArrayConverter<long>(), new ShortestDoubleConverter(),
             new EnumNameConverter<DType>(), new EnumNameConverter<Activation>(), new EnumNameConverter<Optimizer>(), new EnumNameConverter<LrSchedule>(),
-            new EnumNameConverter<TrainStatus>(), new EnumNameConverter<ExportFormat>(), new EnumNameConverter<Kernels>(),
+            new EnumNameConverter<TrainStatus>(), new EnumNameConverter<ExportFormat>(), new EnumNameConverter<Kernels>(), new EnumNameConverter<TorchBackend>(),
         },
         TypeInfoResolver = JsonTypeInfoResolver.Combine([.. resolvers, AddMlpJsonContext.Default]),
     };

@@ -16,7 +16,7 @@ namespace AddMlp.Gpu;
 /// writers that choose a format by it; those of processes that no longer run are removed, and no other
 /// file: a user's file that merely starts with ".addmlp-" is not addmlp's to delete.
 /// </remarks>
-internal sealed partial class OutputFiles : IDisposable
+public sealed partial class OutputFiles : IDisposable
 {
     private const string TempPrefix = ".addmlp-";
     private readonly List<(string Temp, string Target)> _staged = [];

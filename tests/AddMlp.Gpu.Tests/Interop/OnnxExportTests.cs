@@ -34,7 +34,7 @@ public sealed class OnnxExportTests : IDisposable
         string path = _dir.File("adder.onnx");
         ModelExport.Write(model, path, ExportFormat.Onnx);
         (double A, double B)[] pairs = [(0.3, 0.5), (2, 3), (-7, 2.5), .. RandomPairs(500)];
-        double[] expected = Predictor.Predict(model, pairs, Devices.Resolve("cpu"));
+        double[] expected = Predictor.Predict(model, pairs, Devices.Resolve(DeviceRequest.Cpu));
 
         using var session = new InferenceSession(path);
         float[] batch = Run(session, pairs);
@@ -107,7 +107,7 @@ public sealed class OnnxExportTests : IDisposable
 
     /// <summary>The tutorial's run for the linear model; a short one (it only needs weights) for the others.</summary>
     private static ModelDocument Trained(int[] hidden, Activation activation, DType dtype) =>
-        ModelDocument.From(Trainer.Train(new TrainOptions { Device = "cpu", Epochs = hidden.Length == 0 ? 500 : 60, Architecture = Architecture.Adder(hidden, activation), DType = dtype, LearningRate = hidden.Length == 0 ? 0.1 : 0.01 }));
+        ModelDocument.From(Trainer.Train(new TrainOptions { Device = DeviceRequest.Cpu, Epochs = hidden.Length == 0 ? 500 : 60, Architecture = Architecture.Adder(hidden, activation), DType = dtype, LearningRate = hidden.Length == 0 ? 0.1 : 0.01 }));
 
     /// <summary>Pairs in [-10, 10), float32 numbers, so both sides read the same inputs.</summary>
     private static IEnumerable<(double, double)> RandomPairs(int count)

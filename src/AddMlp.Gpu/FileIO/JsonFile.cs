@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace AddMlp.Gpu;
 
 /// <summary>Reads and writes addmlp's JSON files: atomic writes; reads with size and depth limits, the format and version checked, and one-line errors.</summary>
-internal static class JsonFile
+public static class JsonFile
 {
     /// <summary>
     /// A bigger file is refused before it is read: the bound on what a hostile file can make addmlp hold

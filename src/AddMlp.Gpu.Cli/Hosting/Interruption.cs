@@ -51,13 +51,7 @@ public sealed class Interruption : IDisposable
         _source.Cancel();
     }
 
-    private void Say(string line)
-    {
-        if (_status is not null)
-            _status.WriteLine(line);
-        else
-            _err.WriteLine(line);
-    }
+    private void Say(string line) => CliContext.WriteErrLine(_err, _status, line);
 
     public void Dispose()
     {
