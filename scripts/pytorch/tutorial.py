@@ -8,6 +8,9 @@ Used by scripts/bench-vs-pytorch as the PyTorch side of the comparison. Options 
   --schedule cosine|onecycle        change the learning rate per epoch: CosineAnnealingLR(T_max=epochs), or
                                     OneCycleLR(max_lr=0.1, total_steps=epochs) with its defaults (Adam's beta1 cycles too)
   --lr-json PATH                    also write every epoch's learning rate as a JSON list
+  --loss mse|l1|smooth_l1|huber     the criterion: MSELoss (default), L1Loss, SmoothL1Loss(beta=DELTA), HuberLoss(delta=DELTA)
+  --huber-delta DELTA               (default 1.0)
+  --noise SIGMA                     add Gaussian noise to the labels, as addmlp draws it (float64 randn after the data, rounded to float32)
   --state-dict PATH                 also save the state_dict with torch.save (for predict.py)
 """
 import argparse
@@ -25,6 +28,9 @@ parser.add_argument("--state-dict")
 parser.add_argument("--device", default="cpu")
 parser.add_argument("--schedule", choices=["cosine", "onecycle"])
 parser.add_argument("--lr-json")
+parser.add_argument("--loss", choices=["mse", "l1", "smooth_l1", "huber"], default="mse")
+parser.add_argument("--huber-delta", type=float, default=1.0)
+parser.add_argument("--noise", type=float, default=0.0)
 args = parser.parse_args()
 if args.threads:
     torch.set_num_threads(args.threads)
@@ -32,9 +38,12 @@ if args.threads:
 torch.manual_seed(args.seed)
 X = torch.rand(1000, 2)
 y = X.sum(dim=1, keepdim=True)
+if args.noise > 0:
+    y = y + (torch.randn(1000, 1, dtype=torch.float64) * args.noise).float()
 model = nn.Sequential(nn.Linear(2, 1))
 X, y, model = X.to(args.device), y.to(args.device), model.to(args.device)
-criterion = nn.MSELoss()
+criterion = {"mse": lambda: nn.MSELoss(), "l1": lambda: nn.L1Loss(), "smooth_l1": lambda: nn.SmoothL1Loss(beta=args.huber_delta),
+             "huber": lambda: nn.HuberLoss(delta=args.huber_delta)}[args.loss]()
 optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
 scheduler = None
 if args.schedule == "cosine":

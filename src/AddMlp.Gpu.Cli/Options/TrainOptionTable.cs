@@ -33,6 +33,8 @@ internal static class TrainOptionTable
             Whole(nameof(d.Samples), "--samples", d.Samples, "Training pairs (with --val-fraction, some are held out)", (v, o) => o with { Samples = v }),
             Entry(nameof(d.Range), SharedOptions.Range(d.Range, "Training inputs are uniform in [LO, HI)"), (v, o) => o with { Range = v }),
             Number(nameof(d.Noise), "--noise", d.Noise, "Standard deviation of Gaussian noise added to the training labels", (v, o) => o with { Noise = v }, "SIGMA"),
+            Choice(nameof(d.Loss), "--loss", d.Loss, "What training minimises: mse (MSELoss, the tutorial's), l1 (L1Loss), smooth_l1 (SmoothL1Loss) or huber (HuberLoss); l1, smooth_l1 and huber are pulled less by a few bad labels", (v, o) => o with { Loss = v }),
+            Number(nameof(d.HuberDelta), "--huber-delta", d.HuberDelta, "huber and smooth_l1: the error at which the loss turns from quadratic to linear (HuberLoss's delta, SmoothL1Loss's beta)", (v, o) => o with { HuberDelta = v }, "DELTA"),
             Entry(nameof(Architecture.Hidden), SharedOptions.Hidden("Hidden layer widths, e.g. 16,16 (default: none, the tutorial's Linear(2, 1))"),
                 (v, o) => o with { Architecture = Architecture.Adder(v, o.Architecture.Activation ?? Activation.Relu) }, key: "architecture.hidden"),
             Entry(nameof(Architecture.Activation), SharedOptions.Activation("Activation between hidden layers"),

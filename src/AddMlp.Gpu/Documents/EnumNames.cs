@@ -7,7 +7,8 @@ namespace AddMlp.Gpu;
 /// <summary>
 /// How addmlp spells its enums, in files and on the command line alike: snake_case of the member name,
 /// a capital starting a new word only where a lowercase letter follows it (TargetReached is
-/// "target_reached", Float32 "float32", AdamW "adamw", as PyTorch names them).
+/// "target_reached", Float32 "float32", AdamW "adamw", as PyTorch names them), or a digit after a lowercase letter
+/// (SmoothL1 "smooth_l1").
 /// </summary>
 public static class EnumNames<T>
     where T : struct, Enum
@@ -40,7 +41,9 @@ public static class EnumNames<T>
         var text = new StringBuilder(name.Length + 4);
         for (int i = 0; i < name.Length; i++)
         {
-            bool wordStart = i > 0 && char.IsUpper(name[i]) && i + 1 < name.Length && char.IsLower(name[i + 1]);
+            // SmoothL1 is "smooth_l1": a capital before a digit starts a word too, after a lowercase letter.
+            bool wordStart = i > 0 && char.IsUpper(name[i]) && i + 1 < name.Length
+                && (char.IsLower(name[i + 1]) || (char.IsDigit(name[i + 1]) && char.IsLower(name[i - 1])));
             if (wordStart)
                 text.Append('_');
             text.Append(char.ToLowerInvariant(name[i]));

@@ -33,6 +33,7 @@ public static class Json
             new NumberArrayConverter<double>(), new NumberArrayConverter<long>(), new ShortestDoubleConverter(),
             new EnumNameConverter<DType>(), new EnumNameConverter<Activation>(), new EnumNameConverter<Optimizer>(), new EnumNameConverter<LrSchedule>(),
             new EnumNameConverter<TrainStatus>(), new EnumNameConverter<ExportFormat>(), new EnumNameConverter<Kernels>(), new EnumNameConverter<TorchBackend>(),
+            new EnumNameConverter<LossFunction>(),
         },
         TypeInfoResolver = JsonTypeInfoResolver.Combine([.. resolvers, AddMlpJsonContext.Default]),
     };

@@ -14,8 +14,6 @@ public sealed record TrainingRecord(TrainOptions Options, TrainingOutcome Outcom
 public sealed record TrainingOutcome
 {
     public required int EpochsRun { get; init; }
-    /// <summary>The loss function: always "mse" (the tutorial's MSELoss).</summary>
-    public string Loss { get; init; } = "mse";
     /// <summary>The device the run used ("cpu", "cuda:0") and why.</summary>
     public required string Device { get; init; }
     public required string DeviceReason { get; init; }

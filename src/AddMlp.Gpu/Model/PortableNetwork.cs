@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace AddMlp.Gpu;
 
 /// <summary>
-/// The network's forward pass, MSE and backward pass with the portable kernels (<see cref="Kernels.Portable"/>):
+/// The network's forward pass, loss and backward pass with the portable kernels (<see cref="Kernels.Portable"/>):
 /// the tutorial's arithmetic written out, one whole-tensor IEEE operation at a time, so that every CPU
 /// computes the same bits. A Linear layer adds its products in input order, then the bias (as
 /// <see cref="ManagedNetwork"/> does); every sum over the samples is a <see cref="FixedOrderSum"/>; tanh and
@@ -21,12 +21,15 @@ internal sealed class PortableNetwork : IDisposable
 
     private readonly Architecture _architecture;
     private readonly (Tensor Weight, Tensor Bias)[] _layers;
+    private readonly Criterion _criterion;
 
     /// <param name="layers">Each Linear layer's weight ([out, in]) and bias ([out]), input to output; the network disposes them.</param>
-    public PortableNetwork(Architecture architecture, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers)
+    /// <param name="criterion">The loss that <see cref="Loss"/> and <see cref="LossAndGradient"/> compute (default: MSE).</param>
+    public PortableNetwork(Architecture architecture, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, Criterion criterion = default)
     {
         _architecture = architecture;
         _layers = [.. layers];
+        _criterion = criterion;
     }
 
     /// <summary>The network with a saved model's weights, on the CPU in the model's dtype.</summary>
@@ -39,7 +42,7 @@ internal sealed class PortableNetwork : IDisposable
     }
 
     /// <summary>The network over a flat parameter buffer's values (state_dict order: weight, bias, weight, ...).</summary>
-    public static PortableNetwork Over(Architecture architecture, FlatParameters parameters)
+    public static PortableNetwork Over(Architecture architecture, FlatParameters parameters, Criterion criterion)
     {
         var shapes = architecture.Parameters().ToArray();
         using var scope = NewDisposeScope(); // the views made on the way
@@ -49,7 +52,7 @@ internal sealed class PortableNetwork : IDisposable
             Tensor View(int i) => parameters.Values.narrow(0, parameters.Spans[i].Offset, parameters.Spans[i].Length).view(shapes[i].Shape).DetachFromDisposeScope();
             layers[layer] = (View(2 * layer), View(2 * layer + 1));
         }
-        return new PortableNetwork(architecture, layers);
+        return new PortableNetwork(architecture, layers, criterion);
     }
 
     public void Dispose()
@@ -83,18 +86,17 @@ internal sealed class PortableNetwork : IDisposable
         return rows.copy_(t.t());
     }
 
-    /// <summary>The mean squared error of the outputs for <paramref name="x"/> against <paramref name="y"/> (feature-major): a 0-dim tensor.</summary>
+    /// <summary>The loss of the outputs for <paramref name="x"/> against <paramref name="y"/> (feature-major): a 0-dim tensor.</summary>
     public Tensor Loss(Tensor x, Tensor y)
     {
         using var noGrad = no_grad();
         using Scalar n = x.shape[1];
-        Tensor difference = Outputs(x).sub(y);
-        return FixedOrderSum.Rows(difference.mul(difference)).squeeze().div(n);
+        return FixedOrderSum.Rows(_criterion.Terms(Outputs(x).sub(y))).squeeze().div(n);
     }
 
     /// <summary>
-    /// The mean squared error on (<paramref name="x"/>, <paramref name="y"/>) (feature-major: [inputs, n],
-    /// [outputs, n]), as PyTorch's MSELoss, and its gradient with respect to every parameter, written into
+    /// The loss on (<paramref name="x"/>, <paramref name="y"/>) (feature-major: [inputs, n],
+    /// [outputs, n]), as PyTorch's loss module computes it (<see cref="Criterion"/>), and its gradient with respect to every parameter, written into
     /// <paramref name="gradient"/> (state_dict order, flat). Returns the loss, a 0-dim tensor.
     /// </summary>
     public Tensor LossAndGradient(Tensor x, Tensor y, Tensor gradient)
@@ -118,10 +120,10 @@ internal sealed class PortableNetwork : IDisposable
         }
         Tensor difference = h.sub(y);
 
-        // Backward: d loss / d output, as MSELoss's backward computes it ((output - y) · 2/n), then layer by layer.
-        using Scalar twoOverN = 2.0 / n, count = n;
+        // Backward: d loss / d output, as the loss's backward computes it (MSE: (output - y) · 2/n), then layer by layer.
+        using Scalar count = n;
         var outputGradients = new Tensor[_layers.Length];
-        Tensor dz = difference.mul(twoOverN);
+        Tensor dz = _criterion.OutputGradient(difference, n);
         for (int layer = _layers.Length - 1; layer >= 0; layer--)
         {
             outputGradients[layer] = dz;
@@ -129,7 +131,7 @@ internal sealed class PortableNetwork : IDisposable
                 dz = Deactivate(Backward(dz, _layers[layer].Weight), derivatives[layer - 1]);
         }
 
-        Tensor sums = SumOverSamples(inputs, outputGradients, difference.mul(difference));
+        Tensor sums = SumOverSamples(inputs, outputGradients, _criterion.Terms(difference));
         long parameters = gradient.shape[0];
         gradient.copy_(sums.narrow(0, 0, parameters));
         return sums[parameters].div(count);
@@ -148,14 +150,14 @@ internal sealed class PortableNetwork : IDisposable
     }
 
     /// <summary>
-    /// Each parameter's gradient and the squared errors, summed over the samples: per sample, a weight's
+    /// Each parameter's gradient and the loss, summed over the samples: per sample, a weight's
     /// term is dz[o]·input[i] and a bias's is dz[o], stacked in state_dict order (each layer's weight
-    /// o-major, then its bias), the squared error last. Built and summed in slices of samples of at most
+    /// o-major, then its bias), the loss's term last. Built and summed in slices of samples of at most
     /// <see cref="GradientTermValues"/> values, the slices' sums then added in order.
     /// </summary>
-    private static Tensor SumOverSamples(Tensor[] inputs, Tensor[] outputGradients, Tensor squaredErrors)
+    private static Tensor SumOverSamples(Tensor[] inputs, Tensor[] outputGradients, Tensor lossTerms)
     {
-        long n = squaredErrors.shape[1];
+        long n = lossTerms.shape[1];
         long rows = 1 + inputs.Zip(outputGradients).Sum(p => p.Second.shape[0] * (p.First.shape[0] + 1));
         long slice = Math.Max(1, GradientTermValues / rows);
         Tensor Terms(long start, long count)
@@ -167,7 +169,7 @@ internal sealed class PortableNetwork : IDisposable
                 terms.Add(dz.unsqueeze(1).mul(input.unsqueeze(0)).view(-1, count)); // [out, in, count] -> [out·in, count]
                 terms.Add(dz);
             }
-            terms.Add(squaredErrors.narrow(1, start, count));
+            terms.Add(lossTerms.narrow(1, start, count));
             return cat(terms, 0);
         }
         if (n <= slice)

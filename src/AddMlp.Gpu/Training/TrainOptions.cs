@@ -59,6 +59,12 @@ public sealed record TrainOptions
     [JsonConverter(typeof(InputRangePairConverter))]
     public InputRange Range { get; init; } = InputRange.Unit;
 
+    /// <summary>What the run minimises: the tutorial's MSELoss, or a loss that a few bad labels pull less (<see cref="LossFunction"/>).</summary>
+    public LossFunction Loss { get; init; } = LossFunction.Mse;
+
+    /// <summary>huber and smooth_l1: the error at which the loss turns from quadratic to linear (HuberLoss's delta, SmoothL1Loss's beta).</summary>
+    public double HuberDelta { get; init; } = 1.0;
+
     public Optimizer Optimizer { get; init; } = Optimizer.Adam;
 
     /// <summary>SGD momentum (sgd only).</summary>
@@ -135,6 +141,7 @@ public sealed record TrainOptions
         (nameof(Epochs), o => o.Epochs, Bounds.Counting),
         (nameof(Samples), o => o.Samples, Bounds.Counting),
         (nameof(Noise), o => o.Noise, Bounds.NonNegative),
+        (nameof(HuberDelta), o => o.HuberDelta, Bounds.Positive),
         (nameof(Momentum), o => o.Momentum, Bounds.Fraction),
         (nameof(WeightDecay), o => o.WeightDecay, Bounds.NonNegative),
         (nameof(ClipGradNorm), o => o.ClipGradNorm, Bounds.Positive),
@@ -194,6 +201,8 @@ public sealed record TrainOptions
             yield return new(nameof(Momentum), $"{{Momentum}} applies to {{Optimizer}} sgd, not {EnumNames<Optimizer>.Of(Optimizer)}");
         else if (LrSchedule == LrSchedule.Onecycle)
             yield return new(nameof(Momentum), "{LrSchedule} onecycle sets sgd's momentum itself, from {LrMaxMomentum} to {LrBaseMomentum} and back: drop {Momentum} (for a fixed momentum M, give both of those M)");
+        if (Loss is not (LossFunction.Huber or LossFunction.SmoothL1))
+            yield return ForOther(nameof(HuberDelta), nameof(Loss), $"{EnumNames<LossFunction>.Of(LossFunction.Huber)} or {EnumNames<LossFunction>.Of(LossFunction.SmoothL1)}", EnumNames<LossFunction>.Of(Loss));
         foreach (var (option, owner) in ScheduleSettings.Where(s => s.Owner != LrSchedule))
             yield return ForOther(option, nameof(LrSchedule), EnumNames<LrSchedule>.Of(owner), EnumNames<LrSchedule>.Of(LrSchedule));
     }

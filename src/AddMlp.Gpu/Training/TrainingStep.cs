@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace AddMlp.Gpu;
 
 /// <summary>
-/// One optimizer step as a run's kernels compute it: the forward pass, MSE and the gradients — portable:
-/// <see cref="PortableNetwork"/>; native: the network's own forward, libtorch's mse_loss and autograd's
+/// One optimizer step as a run's kernels compute it: the forward pass, the loss (<see cref="Criterion"/>) and the
+/// gradients — portable: <see cref="PortableNetwork"/>; native: the network's own forward, libtorch's loss and autograd's
 /// backward — then the optimizer's update (<see cref="IStepOptimizer"/>).
 /// </summary>
 internal sealed class TrainingStep : IDisposable
@@ -13,11 +13,12 @@ internal sealed class TrainingStep : IDisposable
     private readonly Sequential _model;
     private readonly FlatParameters _parameters;
     private readonly PortableNetwork? _portable;
+    private readonly Criterion _criterion;
 
     public TrainingStep(Sequential model, FlatParameters parameters, TrainOptions options, Kernels kernels)
     {
-        (_model, _parameters) = (model, parameters);
-        _portable = kernels == Kernels.Portable ? PortableNetwork.Over(options.Architecture, parameters) : null;
+        (_model, _parameters, _criterion) = (model, parameters, Criterion.Of(options));
+        _portable = kernels == Kernels.Portable ? PortableNetwork.Over(options.Architecture, parameters, _criterion) : null;
         Optimizer = IStepOptimizer.For(parameters, options);
     }
 
@@ -46,20 +47,20 @@ internal sealed class TrainingStep : IDisposable
         else
         {
             _parameters.ZeroGrad();
-            loss = nn.functional.mse_loss(_model.forward(x), y);
+            loss = _criterion.Native(_model.forward(x), y);
             loss.backward();
         }
         Optimizer.Step();
         return loss;
     }
 
-    /// <summary>The mean squared error on (x, y), laid out by <see cref="Layout"/>, without a step: the validation loss.</summary>
+    /// <summary>The run's loss on (x, y), laid out by <see cref="Layout"/>, without a step: the validation loss.</summary>
     public Tensor Loss(Tensor x, Tensor y)
     {
         if (_portable is not null)
             return _portable.Loss(x, y);
         using var noGrad = no_grad();
-        return nn.functional.mse_loss(_model.forward(x), y);
+        return _criterion.Native(_model.forward(x), y);
     }
 
     public void Dispose()

@@ -56,6 +56,9 @@ public sealed class BadInputTests : IDisposable
         // train: learning-rate schedules
         { "train --lr-schedule linear", 2, "--lr-schedule 'linear' is not one of constant, step, cosine, onecycle" },
         { "train --lr-schedule step", 2, "--lr-schedule step decays every N epochs: give --lr-step-size N too" },
+        { "train --loss hinge", 2, "--loss 'hinge' is not one of mse, l1, smooth_l1, huber" },
+        { "train --huber-delta 0.5", 2, "--huber-delta applies to --loss huber or smooth_l1, not mse: give --loss huber too, or drop it" },
+        { "train --loss smooth_l1 --huber-delta 0", 2, "--huber-delta must be a finite number above 0, got '0'" },
         { "train --threads 2000", 2, "--threads must be at most 1024, got 2000" },
         { "train --lr-min 0.001", 2, "--lr-min applies to --lr-schedule cosine, not constant: give --lr-schedule cosine too, or drop it" },
         { "train --lr-schedule cosine --lr-gamma 0.5", 2, "--lr-gamma applies to --lr-schedule step, not cosine" },

@@ -45,24 +45,39 @@ public sealed class TrainOptionTableTests : IDisposable
     [Fact]
     public void A_printed_config_read_back_prints_the_same_config()
     {
-        CliResult printed = Cli.Run(_dir.Path, "train", "--print-config", "--optimizer", "sgd", "--momentum", "0.5", "--hidden", "8", "--activation", "tanh", "--lr-schedule", "step", "--lr-step-size", "10");
+        CliResult printed = Cli.Run(_dir.Path, "train", "--print-config", "--loss", "smooth_l1", "--huber-delta", "0.25", "--hidden", "8", "--activation", "tanh", "--lr-schedule", "step", "--lr-step-size", "10");
         File.WriteAllText(_dir.File("run.json"), printed.StdOut);
 
         CliResult again = Cli.Run(_dir.Path, "train", "--print-config", "--config", "run.json");
 
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Equal(printed.StdOut, again.StdOut);
-        Assert.Contains("\"momentum\": 0.5", again.StdOut);
+        Assert.Contains("\"loss\": \"smooth_l1\"", again.StdOut);
+        Assert.Contains("\"huber_delta\": 0.25", again.StdOut);
+    }
+
+    [Fact]
+    public void A_resumed_run_keeps_its_loss()
+    {
+        Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--epochs", "20", "--loss", "huber", "--huber-delta", "0.5").ExitCode);
+
+        CliResult changed = Cli.Run(_dir.Path, "train", "--resume", "addmlp-model.json", "--epochs", "40", "--loss", "l1");
+        CliResult kept = Cli.Run(_dir.Path, "train", "--quiet", "--resume", "addmlp-model.json", "--epochs", "40");
+
+        Assert.Equal(2, changed.ExitCode);
+        Assert.Contains("--loss would change it", changed.StdErr);
+        Assert.True(kept.ExitCode == 0, kept.ToString());
+        Assert.Contains("\"loss\": \"huber\"", File.ReadAllText(_dir.File("addmlp-model.json")));
     }
 
     [Fact]
     public void A_config_files_value_out_of_bounds_is_worded_as_the_command_lines_and_names_the_file()
     {
-        File.WriteAllText(_dir.File("bad.json"), """{ "training": { "lr_gamma": -1, "lr_schedule": "step", "lr_step_size": 5 } }""");
+        File.WriteAllText(_dir.File("bad.json"), """{ "training": { "loss": "huber", "huber_delta": -1 } }""");
 
         CliResult bad = Cli.Run(_dir.Path, "train", "--config", "bad.json");
 
         Assert.Equal(2, bad.ExitCode);
-        Assert.Equal("addmlp: --config 'bad.json': --lr-gamma must be a finite number above 0, got '-1'", bad.StdErr.Trim());
+        Assert.Equal("addmlp: --config 'bad.json': --huber-delta must be a finite number above 0, got '-1'", bad.StdErr.Trim());
     }
 }

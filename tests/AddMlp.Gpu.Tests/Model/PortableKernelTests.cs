@@ -36,7 +36,7 @@ public sealed class PortableKernelTests
         expectedLoss.backward();
         double[] expected = parameters.Grad.to(float64).data<double>().ToArray();
 
-        using PortableNetwork portable = PortableNetwork.Over(architecture, parameters);
+        using PortableNetwork portable = PortableNetwork.Over(architecture, parameters, default);
         using Tensor gradient = zeros_like(parameters.Grad);
         Tensor loss = portable.LossAndGradient(PortableNetwork.FeatureMajor(x), PortableNetwork.FeatureMajor(y), gradient);
         double[] actual = gradient.to(float64).data<double>().ToArray();
@@ -74,7 +74,7 @@ public sealed class PortableKernelTests
         parameters.ZeroGrad();
         nn.functional.mse_loss(model.forward(x), y).backward();
         double[] expected = parameters.Grad.to(float64).data<double>().ToArray();
-        using PortableNetwork portable = PortableNetwork.Over(architecture, parameters);
+        using PortableNetwork portable = PortableNetwork.Over(architecture, parameters, default);
         using Tensor gradient = zeros_like(parameters.Grad);
         portable.LossAndGradient(PortableNetwork.FeatureMajor(x), PortableNetwork.FeatureMajor(y), gradient);
         double[] actual = gradient.to(float64).data<double>().ToArray();

@@ -64,6 +64,7 @@ public sealed class TrainOptionsTests
         string[] unused = [.. options.Unused().Select(p => p.Option)];
 
         Assert.Contains(nameof(TrainOptions.LrGamma), unused);
+        Assert.Contains(nameof(TrainOptions.HuberDelta), unused);
         Assert.DoesNotContain(nameof(TrainOptions.LrMin), unused);
         Assert.DoesNotContain(nameof(TrainOptions.Momentum), unused);
         Assert.Equal("LrGamma applies to LrSchedule step, not cosine: give LrSchedule step too, or drop it",
