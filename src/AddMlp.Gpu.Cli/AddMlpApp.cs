@@ -17,6 +17,7 @@ public static class AddMlpApp
             ExportCommand.Create(context),
             PlotCommand.Create(context),
             InfoCommand.Create(context),
+            SweepCommand.Create(context),
         };
         // Help answers to --help and -h: the DOS-style spellings (-?, /?, /h) are not what a Linux user
         // types, and tab completion would offer them among the commands.
@@ -36,7 +37,7 @@ public static class AddMlpApp
     {
         if (args.Length == 0 || args.Contains("--help") || args.Contains("-h") || args.Contains("-?"))
             return false;
-        if (args[0] is "train" or "eval" or "bench" or "info" or "export")
+        if (args[0] is "train" or "eval" or "bench" or "info" or "export" || args is ["sweep", "report", ..])
             return true;
         int device = Array.IndexOf(args, "--device");
         return args[0] == "predict" && device >= 0 && device + 1 < args.Length
@@ -44,9 +45,12 @@ public static class AddMlpApp
     }
 
     /// <summary>What the command in <paramref name="args"/> does on a first SIGINT, SIGTERM or SIGHUP, as its message says it.</summary>
-    public static string OnSignal(string[] args) => args.FirstOrDefault() == "train"
-        ? "finishing the current epoch and saving"
-        : "stopping without writing anything";
+    public static string OnSignal(string[] args) => args.FirstOrDefault() switch
+    {
+        "train" => "finishing the current epoch and saving",
+        "sweep" when args.ElementAtOrDefault(1) is not ("report" or "status") => "every running trial finishes its epoch and saves",
+        _ => "stopping without writing anything",
+    };
 
     /// <summary>
     /// How every command line is parsed (a config file's options too). No response files: addmlp has no

@@ -66,6 +66,7 @@ public static partial class Failures
         TrainingTooLargeException big => (ExitCodes.BadInput, TooLarge(big), null),
         InvalidTrainOptionsException invalid => (ExitCodes.BadInput, invalid.Problems[0].Describe(TrainOptionTable.OptionName), null),
         DeviceUnavailableException device => (ExitCodes.Environment, Unavailable(device), null),
+        EnvironmentProblemException => (ExitCodes.Environment, e.Message, null),
         NativeRuntimeException native => (ExitCodes.Environment, native.Problem, Remedy(native)),
         OperationCanceledException => (ExitCodes.Interrupted, "interrupted: stopped without writing anything; every file is as it was", null),
         IOException or UnauthorizedAccessException => (ExitCodes.RunFailed, $"I/O error: {FirstLine(e.Message)}", null),

@@ -33,4 +33,6 @@ internal sealed record TrainSummaryJson(TrainingRecord? Training, Architecture A
 [JsonSerializable(typeof(EvalReportJson))]
 [JsonSerializable(typeof(IReadOnlyList<BenchRow>))]
 [JsonSerializable(typeof(TrainSummaryJson))]
+[JsonSerializable(typeof(TrialFailure))]
+[JsonSerializable(typeof(IReadOnlyList<TrialRow>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

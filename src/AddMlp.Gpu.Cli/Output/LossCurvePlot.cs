@@ -31,25 +31,15 @@ public static class LossCurvePlot
     }
 
     /// <summary>
-    /// Renders <paramref name="curve"/> as one of <paramref name="outputs"/>, to <paramref name="path"/> (PNG or SVG by extension), titled
-    /// <paramref name="title"/>. ScottPlot has no log axis, so log10 of each loss is plotted and the
-    /// ticks are labelled as powers of ten; zero and non-finite losses are left out.
+    /// Renders <paramref name="curve"/> (with val_loss, and the schedule's rates on a right axis) as one of
+    /// <paramref name="outputs"/>, to <paramref name="path"/> (PNG or SVG by extension), titled <paramref name="title"/>.
     /// </summary>
     internal static void Stage(OutputFiles outputs, LossCurveDocument curve, string path, string title)
     {
-        string extension = Path.GetExtension(path).ToLowerInvariant(); // one of Extensions: CheckTarget came first
-
-        var plot = new Plot();
+        Plot plot = LogPlot(title);
         AddSeries(plot, curve.Loss, "loss", Colors.C0);
         if (curve.ValLoss is { Length: > 0 } val)
             AddSeries(plot, val, "val_loss", Colors.C1);
-
-        plot.Axes.Left.TickGenerator = new NumericAutomatic
-        {
-            MinorTickGenerator = new LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = exponent => $"1e{exponent.ToString("0", CultureInfo.InvariantCulture)}",
-        };
         if (curve.Lr is { Length: > 0 } rates)
         {
             // The schedule's rates on their own axis, on the right, linear.
@@ -59,13 +49,44 @@ public static class LossCurvePlot
             lr.Axes.YAxis = plot.Axes.Right;
             plot.Axes.Right.Label.Text = "lr";
         }
+        Stage(outputs, plot, path);
+    }
+
+    /// <summary>Several runs' losses on one log-scale plot (a sweep's best trials), each labelled, to <paramref name="path"/> (PNG or SVG: <see cref="CheckTarget"/> first).</summary>
+    public static void StageCurves(OutputFiles outputs, IReadOnlyList<(string Label, double[] Loss)> curves, string path, string title)
+    {
+        Plot plot = LogPlot(title);
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < curves.Count; i++)
+            AddSeries(plot, curves[i].Loss, curves[i].Label, palette.GetColor(i));
+        Stage(outputs, plot, path);
+    }
+
+    /// <summary>
+    /// A plot of losses against epoch on a log scale. ScottPlot has no log axis, so log10 of each loss is
+    /// plotted and the ticks are labelled as powers of ten; zero and non-finite losses are left out.
+    /// </summary>
+    private static Plot LogPlot(string title)
+    {
+        var plot = new Plot();
+        plot.Axes.Left.TickGenerator = new NumericAutomatic
+        {
+            MinorTickGenerator = new LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = exponent => $"1e{exponent.ToString("0", CultureInfo.InvariantCulture)}",
+        };
         plot.Title(title);
         plot.Axes.Title.Label.FontSize = 14;
         plot.XLabel("epoch");
         plot.YLabel("loss (log scale)");
         plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
 
-        // Rendered to a temporary file beside the target, renamed with the command's other outputs: never a half-written plot.
+    /// <summary>Rendered to a temporary file beside the target, renamed with the command's other outputs: never a half-written plot.</summary>
+    private static void Stage(OutputFiles outputs, Plot plot, string path)
+    {
+        string extension = Path.GetExtension(path).ToLowerInvariant(); // one of Extensions: CheckTarget came first
         outputs.Stage(path, temp =>
         {
             if (extension == ".png")

@@ -32,6 +32,9 @@ public static class Devices
         return ResolvedDevice.Gpu(index, "requested");
     }
 
+    /// <summary>How many CUDA devices there are: 0 where CUDA cannot be used.</summary>
+    public static int CudaDeviceCount() => WhyCudaUnavailable() is null ? torch.cuda.device_count() : 0;
+
     /// <summary>Null when CUDA can be used; otherwise the reason it cannot, in a few words.</summary>
     public static string? WhyCudaUnavailable()
     {
