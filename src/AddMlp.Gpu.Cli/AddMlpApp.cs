@@ -18,6 +18,7 @@ public static class AddMlpApp
             PlotCommand.Create(context),
             InfoCommand.Create(context),
             SweepCommand.Create(context),
+            LrFindCommand.Create(context),
         };
         // Help answers to --help and -h: the DOS-style spellings (-?, /?, /h) are not what a Linux user
         // types, and tab completion would offer them among the commands.
@@ -37,7 +38,7 @@ public static class AddMlpApp
     {
         if (args.Length == 0 || args.Contains("--help") || args.Contains("-h") || args.Contains("-?"))
             return false;
-        if (args[0] is "train" or "eval" or "bench" or "info" or "export" || args is ["sweep", "report", ..])
+        if (args[0] is "train" or "eval" or "bench" or "info" or "export" or "lr-find" || args is ["sweep", "report", ..])
             return true;
         int device = Array.IndexOf(args, "--device");
         return args[0] == "predict" && device >= 0 && device + 1 < args.Length

@@ -19,7 +19,8 @@ internal sealed class TrainOptionReader(IReadOnlyList<TrainSetting> table, Parse
         // A setting the user gave that this run would not use: they expected it to matter.
         foreach (OptionProblem unused in options.Unused())
         {
-            TrainSetting setting = Setting(unused.Option);
+            if (table.FirstOrDefault(s => s.Property == unused.Option) is not { } setting)
+                continue; // not an option of this command: nobody gave it
             if (OnCommandLine(setting))
                 throw Usage(unused, inFileWords: false);
             if (basisIsConfig && basis!.GetResult(setting.Option) is { Implicit: false } && !setting.Same(basis, user))
@@ -40,6 +41,9 @@ internal sealed class TrainOptionReader(IReadOnlyList<TrainSetting> table, Parse
 
     private TrainSetting Setting(string property) => table.Single(s => s.Property == property);
 
+    /// <summary>How a message names a property: its option's name, or, for one this command does not take, the property's own.</summary>
+    private string NameOf(string property) => table.FirstOrDefault(s => s.Property == property)?.Option.Name ?? property;
+
     /// <summary>
     /// The problem in one line, prefixed with the basis's name when the setting at fault came from it. In the
     /// file's words (training.lr_min applies to lr_schedule cosine) for a file's setting the run would not use;
@@ -56,6 +60,6 @@ internal sealed class TrainOptionReader(IReadOnlyList<TrainSetting> table, Parse
             return new UsageException(prefix + SharedOptions.OutOfBounds(subject.Option.Name, bounds, text, subject.Whole));
         }
         return new UsageException(prefix + problem.Describe(property =>
-            !inFileWords ? Setting(property).Option.Name : property == problem.Option ? subject.ConfigName : Setting(property).Key));
+            !inFileWords ? NameOf(property) : property == problem.Option ? subject.ConfigName : Setting(property).Key));
     }
 }

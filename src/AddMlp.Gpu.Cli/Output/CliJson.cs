@@ -25,6 +25,8 @@ internal sealed record EvalReportJson(
 
 internal sealed record LearnedJson(double[] Weight, double Bias, string Formula, double DistanceToExactRule);
 
+internal sealed record LrFindJson(double? SuggestedLr, bool StoppedEarly, double[] Rates, double[] Losses, double[] Smoothed, string Plot);
+
 internal sealed record FilesJson(string Model, string LossCurve, string? Plot, string? Tensorboard);
 
 internal sealed record TrainSummaryJson(TrainingRecord? Training, Architecture Architecture, DType Dtype, LearnedJson? Learned, FilesJson Files);
@@ -34,5 +36,6 @@ internal sealed record TrainSummaryJson(TrainingRecord? Training, Architecture A
 [JsonSerializable(typeof(IReadOnlyList<BenchRow>))]
 [JsonSerializable(typeof(TrainSummaryJson))]
 [JsonSerializable(typeof(TrialFailure))]
+[JsonSerializable(typeof(LrFindJson))]
 [JsonSerializable(typeof(IReadOnlyList<TrialRow>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -84,7 +84,7 @@ public static class LossCurvePlot
     }
 
     /// <summary>Rendered to a temporary file beside the target, renamed with the command's other outputs: never a half-written plot.</summary>
-    private static void Stage(OutputFiles outputs, Plot plot, string path)
+    internal static void Stage(OutputFiles outputs, Plot plot, string path)
     {
         string extension = Path.GetExtension(path).ToLowerInvariant(); // one of Extensions: CheckTarget came first
         outputs.Stage(path, temp =>

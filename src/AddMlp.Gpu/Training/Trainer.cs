@@ -61,9 +61,7 @@ public static class Trainer
         using CancellationTokenSource stop = control.StopSignal();
 
         // The tutorial's order, so that a seed gives PyTorch's data and initial weights: seed, data, model.
-        manual_seed(options.Seed);
-        if (device.IsCuda)
-            cuda.manual_seed_all(options.Seed);
+        Seed(options.Seed, device);
         var (xAll, yAll) = AdditionData.Create(options.Samples, options.Range, options.Noise);
         using Sequential model = AdderNet.Create(options.Architecture);
         // Then model and data move to the device (and dtype), the data laid out as the step's kernels take it.
@@ -145,6 +143,14 @@ public static class Trainer
         Kernels kernels = KernelChoice.For(options.Kernels, device);
         MemoryEstimate.EnsureFits(options, device);
         return (options with { Kernels = kernels }, device, kernels, threads);
+    }
+
+    /// <summary>Seeds torch's generators as the tutorial does (manual_seed seeds the CPU's alone: a GPU's too).</summary>
+    internal static void Seed(long seed, ResolvedDevice device)
+    {
+        manual_seed(seed);
+        if (device.IsCuda)
+            cuda.manual_seed_all(seed);
     }
 
     /// <summary>Whether the epoch just run ends the run: its loss reached the target, or the validation loss stopped improving. Both read the epoch's loss on the host.</summary>

@@ -31,7 +31,7 @@ public sealed class ToolAndHelpTests
     [InlineData("train --dev", "--device")]
     [InlineData("train --optimizer ", "adam\nadamw\nsgd")]
     [InlineData("pl", "plot")]
-    [InlineData("", "--help\n--version\n-h\nbench\neval\nexport\ninfo\nplot\npredict\nsweep\ntrain")] // no -?, /?, /h
+    [InlineData("", "--help\n--version\n-h\nbench\neval\nexport\ninfo\nlr-find\nplot\npredict\nsweep\ntrain")] // no -?, /?, /h
     public void Tab_completion_answers_through_the_suggest_directive(string line, string expected)
     {
         using var dir = new TempDir();
