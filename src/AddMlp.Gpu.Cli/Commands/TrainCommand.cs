@@ -19,6 +19,7 @@ public static class TrainCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors" };
         var plot = new Option<string?>("--plot") { Description = "Also draw the loss curve to FILE (.png or .svg) at the end", HelpName = "FILE" };
         var tensorboard = new Option<string?>("--tensorboard") { Description = "Also log loss, val_loss, weight_error and lr per epoch for TensorBoard in DIR (tensorboard --logdir DIR), written at each log point", HelpName = "DIR" };
+        var csvLog = new Option<string?>("--csv-log") { Description = "Also log every epoch's loss, val_loss, lr and weight_error as CSV rows in FILE, written at each log point (continued by --resume)", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print the run summary as JSON on stdout (progress still goes to stderr)" };
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this model file exactly (--epochs is the total); writes back to it unless --model is given", HelpName = "PATH" };
         var config = new Option<string?>("--config") { Description = "Take the run's options from this JSON file (keys as in a model file, which will do); options given here override it", HelpName = "FILE" };
@@ -27,7 +28,7 @@ public static class TrainCommand
         Option<TimeSpan?> maxTime = SharedOptions.OptionalDuration("--max-time", "Stop cleanly after this long (90s, 10m, 2h), saved resumable (status time_limit)");
 
         var command = new Command("train", "Train the network to add two numbers; writes the model and the loss curve.\n\nExample: addmlp train --hidden 16,16 --epochs 2000 --lr 0.01 --plot loss.png");
-        foreach (Option option in table.Select(s => s.Option).Concat([logEvery, model, lossCurve, plot, tensorboard, json, quiet, resume, config, printConfig, checkpointEvery, maxTime]))
+        foreach (Option option in table.Select(s => s.Option).Concat([logEvery, model, lossCurve, plot, tensorboard, csvLog, json, quiet, resume, config, printConfig, checkpointEvery, maxTime]))
             command.Options.Add(option);
         var settings = new RunSettings(table);
 
@@ -72,7 +73,7 @@ public static class TrainCommand
 
             // A resumed run is written back where it came from, unless told otherwise.
             string modelPath = resumePath is not null && parse.GetResult(model) is not { Implicit: false } ? resumePath : parse.GetValue(model)!;
-            var outputs = new TrainOutputs(modelPath, parse.GetValue(lossCurve)!, parse.GetValue(plot), parse.GetValue(tensorboard));
+            var outputs = new TrainOutputs(modelPath, parse.GetValue(lossCurve)!, parse.GetValue(plot), parse.GetValue(tensorboard), parse.GetValue(csvLog));
             var display = new TrainDisplay(parse.GetValue(logEvery), parse.GetValue(json), parse.GetValue(quiet));
             var run = new RunControl(point, parse.GetValue(checkpointEvery), parse.GetValue(maxTime));
             (string, string)[] inputs = resumePath is not null ? [("--resume", resumePath)] : configPath is not null ? [("--config", configPath)] : [];

@@ -27,11 +27,17 @@ internal static class TrainRun
         var paths = new List<(string, string)> { ("--model", outputs.Model), ("--loss-curve", outputs.LossCurve) };
         if (outputs.Plot is not null)
             paths.Add(("--plot", outputs.Plot));
+        if (outputs.CsvLog is not null)
+        {
+            OutputPath.CheckWritable(outputs.CsvLog, "--csv-log");
+            paths.Add(("--csv-log", outputs.CsvLog));
+        }
         PathIdentity.CheckDistinct([.. paths]);
         PathIdentity.CheckNoInputOverwritten([.. paths], inputs, mayReplace: ("--model", "--resume")); // a resumed run goes on in its file
         if (outputs.TensorBoard is not null)
             OutputPath.CheckFolder(outputs.TensorBoard, "--tensorboard");
         using TensorBoardLog? tensorboard = outputs.TensorBoard is null ? null : new TensorBoardLog(outputs.TensorBoard);
+        using CsvLog? csvLog = outputs.CsvLog is null ? null : new CsvLog(outputs.CsvLog, options, run.Resume);
 
         // On a terminal a live bar replaces the tutorial's lines; redirected, the lines stay (logs, pipes, tests).
         ProgressBar? bar = !display.Quiet && context.Status is not null ? new ProgressBar(context.Status, options.Epochs) : null;
@@ -45,7 +51,11 @@ internal static class TrainRun
             Cancellation = context.Interrupt,
             MaxTime = run.MaxTime,
             ResumeFrom = run.Resume,
-            OnRecords = tensorboard is null ? null : tensorboard.Write,
+            OnRecords = tensorboard is null && csvLog is null ? null : records =>
+            {
+                tensorboard?.Write(records);
+                csvLog?.Write(records);
+            },
             CheckpointEvery = run.CheckpointEvery,
             MaxEpochs = epochsThatFit < options.Epochs ? epochsThatFit : null,
             OnCheckpoint = snapshot =>
@@ -74,10 +84,11 @@ internal static class TrainRun
         {
             logFailure = e.Message;
         }
+        logFailure ??= csvLog?.Failure;
         int exitCode = Conclude(context, options, outputs, display, result, lastCheckpoint);
         if (logFailure is null)
             return exitCode;
-        context.Report($"{logFailure}; give --tensorboard a folder with room, or drop it");
+        context.Report($"{logFailure}; give {(csvLog?.Failure == logFailure ? "--csv-log a file" : "--tensorboard a folder")} with room, or drop it");
         return exitCode == ExitCodes.Ok ? ExitCodes.RunFailed : exitCode;
     }
 

@@ -50,6 +50,7 @@ public static class TrainSummary
         string threads = result.Device.IsCuda ? "" : $", {result.ThreadsUsed} CPU thread{(result.ThreadsUsed == 1 ? "" : "s")}";
         Row(o, "elapsed:", $"{result.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms{threads}{kernels}");
         Row(o, "wrote:", $"{outputs.Model}, {outputs.LossCurve}{(outputs.Plot is null ? "" : $", {outputs.Plot}")}"
+                    + (outputs.CsvLog is null ? "" : $", {outputs.CsvLog}")
                     + (outputs.TensorBoard is null ? "" : $"; TensorBoard log in {outputs.TensorBoard}"));
     }
 
@@ -102,4 +103,4 @@ public static class TrainSummary
 
 /// <summary>Where a run's results go, as the user named them.</summary>
 /// <param name="TensorBoard">The folder of TensorBoard's event files (written as the run goes, not at the end); null: none.</param>
-public sealed record TrainOutputs(string Model, string LossCurve, string? Plot, string? TensorBoard = null);
+public sealed record TrainOutputs(string Model, string LossCurve, string? Plot, string? TensorBoard = null, string? CsvLog = null);
