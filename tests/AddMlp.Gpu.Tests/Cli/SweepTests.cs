@@ -206,6 +206,18 @@ public sealed class SweepTests : IDisposable
         Assert.False(Directory.Exists(_dir.File("cluster")));
     }
 
+    [Fact]
+    public void Slurm_where_sbatch_is_not_installed_is_the_environments_problem_exit_3()
+    {
+        string exe = Repo.File("artifacts", "addmlp", "addmlp"); // the Native AOT build scripts/test makes: it needs no PATH of its own
+        Assert.True(File.Exists(exe), $"no Native AOT build at {exe}: run the tests with scripts/test, which builds it");
+
+        CliResult result = Cli.RunExe(exe, new Dictionary<string, string?> { ["PATH"] = "/nonexistent" }, _dir.Path, "sweep", "--grid", "lr=0.1", "--slurm");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("addmlp: sbatch is not installed here (is this a Slurm login node?)", result.StdErr);
+    }
+
     [Theory]
     [InlineData("sweep --grid lrr=0.1", "--grid 'lrr=0.1': train has no option --lrr (did you mean 'lr'?)")]
     [InlineData("sweep --grid lr=-1", "trial 1 (lr=-1): --lr must be a finite number above 0, got '-1'")]
