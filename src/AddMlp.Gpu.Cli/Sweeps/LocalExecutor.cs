@@ -146,6 +146,7 @@ internal sealed partial class LocalExecutor(CliContext context, SweepFolder fold
         foreach (string word in Self.Prefix.Concat(words))
             start.ArgumentList.Add(word);
         using Process process = Process.Start(start) ?? throw new IOException("could not start addmlp train");
+        File.WriteAllText(trialFolder.Pid, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await using var log = new StreamWriter(trialFolder.Log, append: true);
         Task copy = Task.WhenAll(process.StandardError.ReadToEndAsync().ContinueWith(t => log.WriteAsync(t.Result)), process.StandardOutput.ReadToEndAsync());
         await using CancellationTokenRegistration stop = context.Interrupt.Register(() => _ = Task.Delay(StopGrace).ContinueWith(_ =>
@@ -154,6 +155,7 @@ internal sealed partial class LocalExecutor(CliContext context, SweepFolder fold
                 Kill(process.Id, SignalTerminate);
         }, TaskScheduler.Default));
         await process.WaitForExitAsync().ConfigureAwait(false);
+        File.Delete(trialFolder.Pid);
         await copy.ConfigureAwait(false);
         return process.ExitCode;
     }

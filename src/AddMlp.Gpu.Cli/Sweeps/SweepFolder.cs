@@ -11,7 +11,8 @@ internal sealed class SweepFolder(string path)
     public string Path { get; } = path;
     public string PlanFile => System.IO.Path.Combine(Path, "sweep.json");
 
-    public TrialFolder Trial(SweepTrial trial) => new(System.IO.Path.Combine(Path, "trials", trial.Id));
+    /// <summary>A trial's folder, by its full path (which its train process's command line names: see <see cref="TrialFolder.IsLocked"/>).</summary>
+    public TrialFolder Trial(SweepTrial trial) => new(System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, "trials", trial.Id)));
 
     /// <summary>The plan the folder holds, or null when it holds none yet.</summary>
     public SweepPlan? ReadPlan(SweepPlanReader reader)

@@ -28,6 +28,8 @@ internal sealed record TrialFolder(string Path)
     public string Log => System.IO.Path.Combine(Path, "train.log");
     public string Failure => System.IO.Path.Combine(Path, "failure.json");
     public string Lock => System.IO.Path.Combine(Path, ".lock");
+    /// <summary>The running train process's id: a trial whose sweep was killed may still be running it.</summary>
+    public string Pid => System.IO.Path.Combine(Path, ".pid");
 
     /// <summary>The trial's status from its files; a lock held by another process means it is running.</summary>
     public TrialStatus Status(bool checkLock = true)
@@ -44,9 +46,14 @@ internal sealed record TrialFolder(string Path)
         return status is "checkpoint" or "interrupted" or "time_limit" ? TrialStatus.Stopped : TrialStatus.Pending;
     }
 
-    /// <summary>Whether a process holds the trial's lock now.</summary>
+    /// <summary>
+    /// Whether a process holds the trial's lock now, or a train process of it still runs (its sweep was killed
+    /// and it was not: the lock went with the sweep, the process goes on writing the trial's files).
+    /// </summary>
     public bool IsLocked()
     {
+        if (TrainStillRunning())
+            return true;
         if (!File.Exists(Lock))
             return false;
         try
@@ -60,16 +67,36 @@ internal sealed record TrialFolder(string Path)
         }
     }
 
-    /// <summary>Takes the trial's lock (held until disposed, or the process ends), or null when another process has it.</summary>
+    /// <summary>Takes the trial's lock (held until disposed, or the process ends), or null when another process has it or its train still runs.</summary>
     public FileStream? TryLock()
     {
+        FileStream held;
         try
         {
-            return new FileStream(Lock, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            held = new FileStream(Lock, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException)
         {
             return null;
+        }
+        if (!TrainStillRunning())
+            return held;
+        held.Dispose();
+        return null;
+    }
+
+    /// <summary>Whether the process .pid names is alive and is a train of this trial (its command line names the trial's folder).</summary>
+    private bool TrainStillRunning()
+    {
+        if (!File.Exists(Pid) || !int.TryParse(File.ReadAllText(Pid).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid))
+            return false;
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains(System.IO.Path.GetFullPath(Path), StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // gone
         }
     }
 

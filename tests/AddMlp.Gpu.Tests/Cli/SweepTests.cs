@@ -117,10 +117,10 @@ public sealed class SweepTests : IDisposable
         using (Process sweep = Process.Start(Cli.Start(_dir.Path, ["sweep", .. plan, "--dir", "killed"]))!)
         {
             WaitForCheckpoint("killed");
-            using Process kill = Process.Start("pkill", ["-KILL", "-f", _dir.File("killed")])!; // the trials, as a crash would
-            kill.WaitForExit();
-            sweep.Kill();
+            sweep.Kill(); // first the sweep, so that it starts no trial after its trials are killed
             sweep.WaitForExit();
+            using Process kill = Process.Start("pkill", ["-KILL", "-f", _dir.File("killed")])!; // then its trials, as a crash would
+            kill.WaitForExit();
         }
 
         CliResult resumed = Sweep([.. plan, "--dir", "killed"]);
