@@ -147,8 +147,7 @@ internal sealed partial class LocalExecutor(CliContext context, SweepFolder fold
             start.ArgumentList.Add(word);
         using Process process = Process.Start(start) ?? throw new IOException("could not start addmlp train");
         File.WriteAllText(trialFolder.Pid, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await using var log = new StreamWriter(trialFolder.Log, append: true);
-        Task copy = Task.WhenAll(process.StandardError.ReadToEndAsync().ContinueWith(t => log.WriteAsync(t.Result)), process.StandardOutput.ReadToEndAsync());
+        Task<string> messages = process.StandardError.ReadToEndAsync(), output = process.StandardOutput.ReadToEndAsync();
         await using CancellationTokenRegistration stop = context.Interrupt.Register(() => _ = Task.Delay(StopGrace).ContinueWith(_ =>
         {
             if (!process.HasExited)
@@ -156,7 +155,8 @@ internal sealed partial class LocalExecutor(CliContext context, SweepFolder fold
         }, TaskScheduler.Default));
         await process.WaitForExitAsync().ConfigureAwait(false);
         File.Delete(trialFolder.Pid);
-        await copy.ConfigureAwait(false);
+        await Task.WhenAll(messages, output).ConfigureAwait(false);
+        await File.AppendAllTextAsync(trialFolder.Log, await messages.ConfigureAwait(false)).ConfigureAwait(false);
         return process.ExitCode;
     }
 
