@@ -46,36 +46,9 @@ public sealed class LossFunctionTests
     [InlineData("huber", "float32")]
     [InlineData("huber", "float64")]
     [InlineData("smooth_l1", "float64")]
-    public void Portable_kernels_give_libtorchs_loss_and_gradient_to_float_rounding(string loss, string dtype)
-    {
-        var architecture = new Architecture(2, [8], Activation.Tanh, 1);
-        ScalarType type = Parse<DType>(dtype).ToTorch();
-        var criterion = new Criterion(Parse<LossFunction>(loss), 0.3);
-        manual_seed(3);
-        var (x, y) = AdditionData.Create(300, new InputRange(-3, 3), noise: 0.5); // errors on both sides of delta
-        (x, y) = (x.to(type), y.to(type));
-        manual_seed(5);
-        using Sequential model = AdderNet.Create(architecture);
-        model.to(type);
-        using FlatParameters parameters = FlatParameters.Bind(model);
-
-        parameters.ZeroGrad();
-        Tensor expectedLoss = criterion.Native(model.forward(x), y);
-        expectedLoss.backward();
-        double[] expected = parameters.Grad.to(float64).data<double>().ToArray();
-
-        using PortableNetwork portable = PortableNetwork.Over(architecture, parameters, criterion);
-        using Tensor gradient = zeros_like(parameters.Grad);
-        Tensor lossValue = portable.LossAndGradient(PortableNetwork.FeatureMajor(x), PortableNetwork.FeatureMajor(y), gradient);
-        double[] actual = gradient.to(float64).data<double>().ToArray();
-
-        double tolerance = dtype == "float32" ? 2e-5 : 1e-12;
-        Assert.Equal(expectedLoss.ToDouble(), lossValue.ToDouble(), tolerance * expectedLoss.ToDouble());
-        Assert.Equal(expectedLoss.ToDouble(), portable.Loss(PortableNetwork.FeatureMajor(x), PortableNetwork.FeatureMajor(y)).ToDouble(), tolerance * expectedLoss.ToDouble());
-        double scale = expected.Max(Math.Abs);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * scale, $"{loss}, parameter {i}: autograd {expected[i]:R}, portable {actual[i]:R}");
-    }
+    public void Portable_kernels_give_libtorchs_loss_and_gradient_to_float_rounding(string loss, string dtype) =>
+        PortableKernelTests.AssertAutogradsLossAndGradient(new Architecture(2, [8], Activation.Tanh, 1), Parse<DType>(dtype), 300,
+            noise: 0.5, new Criterion(Parse<LossFunction>(loss), 0.3), loss); // noise 0.5: errors on both sides of delta
 
     [Fact]
     public void A_runs_loss_is_in_its_model_file_and_its_resumed_run_keeps_it()
