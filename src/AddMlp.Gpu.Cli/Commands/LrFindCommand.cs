@@ -45,7 +45,7 @@ public static class LrFindCommand
             context.Interrupt.ThrowIfCancellationRequested();
             using (var files = new OutputFiles(context.Interrupt))
             {
-                LrFindPlot.Stage(files, result, plotPath, $"addmlp lr-find: {options.Architecture}, {EnumNames<Optimizer>.Of(options.Optimizer)}, {options.Samples} samples, seed {options.Seed}");
+                LrFindPlot.Stage(files, result, plotPath, $"addmlp lr-find: {options.Architecture}, {EnumNames<Optimizer>.Of(options.Optimizer)}, {(options.Data is { } data ? $"{data.Rows} rows of {Path.GetFileName(data.Path)}" : $"{options.Samples} samples")}, seed {options.Seed}");
                 files.Commit();
             }
             string stopped = result.StoppedEarly ? $", stopped at {Rate(result.Rates[^1])} where the loss diverged" : "";

@@ -42,18 +42,21 @@ public static class TrainCommand
             ResumePoint? point = null;
             ParseResult? basis = null;
             string? basisName = null;
+            DataFile? recordedData = null;
             if (resumePath is not null)
             {
                 ModelDocument saved = LoadNamed(resumePath, "--resume", ModelFile.Load);
                 point = ResumePoint.From(saved, resumePath);
                 basisName = $"model file '{resumePath}'";
                 basis = ParseSettings(command, settings, ModelFile.ToJson(saved), basisName);
+                recordedData = point.Options.Data;
             }
             else if (configPath is not null)
             {
                 JsonElement document = LoadNamed(configPath, "--config", path => JsonFile.LoadElement(AddMlpFile.Config, path));
                 basisName = $"--config '{configPath}'";
                 basis = ParseSettings(command, settings, document, basisName);
+                recordedData = RunSettings.RecordedData(document);
             }
             var reader = new TrainOptionReader(table, parse, basis, basisName, basisIsConfig: configPath is not null);
             if (point is not null)
@@ -63,6 +66,9 @@ public static class TrainCommand
                     throw new UsageException($"--resume continues the run in '{resumePath}' as it was: {string.Join(", ", changed)} would change it (drop {(changed.Length == 1 ? "it" : "them")}, or start a new run with --config {resumePath})");
             }
             TrainOptions options = reader.Read();
+            if (recordedData is not null && options.Data is { } data && data.Sha256 != recordedData.Sha256)
+                throw new UsageException($"{basisName} records the data '{recordedData.Path}' ({Describe(recordedData)}), but '{data.Path}' has {Describe(data)}: "
+                    + (point is not null ? "a resumed run goes on with the data it began on; give that file (--data PATH where it moved)" : "train on the data it records, or change training.data in it for other data"));
             if (point is not null && options.Epochs <= point.EpochsRun)
                 throw new UsageException($"the run in '{resumePath}' has already run {point.EpochsRun} of its {point.Options.Epochs} epochs: --epochs is the total, give more than {point.EpochsRun}");
             if (parse.GetValue(printConfig))
@@ -76,11 +82,14 @@ public static class TrainCommand
             var outputs = new TrainOutputs(modelPath, parse.GetValue(lossCurve)!, parse.GetValue(plot), parse.GetValue(tensorboard), parse.GetValue(csvLog));
             var display = new TrainDisplay(parse.GetValue(logEvery), parse.GetValue(json), parse.GetValue(quiet));
             var run = new RunControl(point, parse.GetValue(checkpointEvery), parse.GetValue(maxTime));
-            (string, string)[] inputs = resumePath is not null ? [("--resume", resumePath)] : configPath is not null ? [("--config", configPath)] : [];
+            (string, string)[] inputs = [.. (resumePath is not null ? [("--resume", resumePath)] : configPath is not null ? [("--config", configPath)] : Array.Empty<(string, string)>()),
+                .. (options.Data is { } trainingData ? [("--data", trainingData.Path)] : Array.Empty<(string, string)>())];
             return Task.FromResult(TrainRun.Run(context, options, outputs, inputs, display, run));
         });
         return command;
     }
+
+    private static string Describe(DataFile data) => $"{data.Rows} rows, SHA-256 {data.Sha256[..12]}...";
 
     /// <summary>A file an option names, read with the option's name in the message when it is not there.</summary>
     private static T LoadNamed<T>(string path, string option, Func<string, T> load)

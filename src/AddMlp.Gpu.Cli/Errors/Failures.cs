@@ -63,6 +63,7 @@ public static partial class Failures
         _ when TooManyOpenFiles(e) => (ExitCodes.Environment, $"too many open files: {(ProcessLimits.OpenFiles is long n ? $"this process may have only {n} open (ulimit -n {n})" : "the system's limit was reached")}; raise it (ulimit -n 1024)", null),
         UsageException => (ExitCodes.BadInput, e.Message, null),
         ModelFileException file => (ExitCodes.BadInput, file.Message + Hint(file), null),
+        DataFileException data => (ExitCodes.BadInput, data.Message, null),
         TrainingTooLargeException big => (ExitCodes.BadInput, TooLarge(big), null),
         InvalidTrainOptionsException invalid => (ExitCodes.BadInput, invalid.Problems[0].Describe(TrainOptionTable.OptionName), null),
         DeviceUnavailableException device => (ExitCodes.Environment, Unavailable(device), null),
@@ -156,7 +157,9 @@ public static partial class Failures
     private static string TooLarge(TrainingTooLargeException e)
     {
         string memory = e.OnGpuHost ? "host memory (the data is made there first)" : "memory";
-        return $"--samples {e.Samples} (with --epochs {e.Epochs}) would need about {GiB(e.NeededBytes)} of {memory}, but {GiB(e.AvailableBytes)} is available; use fewer samples";
+        return e.DataFile is { } data
+            ? $"--data '{data.Path}' ({data.Rows} rows, with --epochs {e.Epochs}) would need about {GiB(e.NeededBytes)} of {memory}, but {GiB(e.AvailableBytes)} is available; train on fewer rows"
+            : $"--samples {e.Samples} (with --epochs {e.Epochs}) would need about {GiB(e.NeededBytes)} of {memory}, but {GiB(e.AvailableBytes)} is available; use fewer samples";
     }
 
     private static string Unavailable(DeviceUnavailableException e)

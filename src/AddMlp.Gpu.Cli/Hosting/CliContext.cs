@@ -7,6 +7,9 @@ namespace AddMlp.Gpu.Cli;
 /// </param>
 public sealed record CliContext(TextWriter Out, TextWriter Err, CancellationToken Interrupt, StatusLine? Status = null)
 {
+    /// <summary>Opens standard input, for a command that reads data from it (`--input -`).</summary>
+    public Func<Stream> OpenInput { get; init; } = Console.OpenStandardInput;
+
     /// <summary>One message line on Err, "addmlp: ..." (made printable: see <see cref="Failures.Printable"/>).</summary>
     public void Report(string message) => WriteErrLine($"addmlp: {Failures.Printable(message)}");
 

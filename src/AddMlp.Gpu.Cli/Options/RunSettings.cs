@@ -32,10 +32,11 @@ internal sealed class RunSettings(IReadOnlyList<TrainSetting> table)
                 JsonValueKind.Null => null,
                 JsonValueKind.String => value.GetString(),
                 JsonValueKind.Number => value.GetRawText(),
+                JsonValueKind.Object when key == "data" && value.TryGetProperty("path", out JsonElement path) && path.ValueKind == JsonValueKind.String => path.GetString(),
                 JsonValueKind.Array when key == "range" && value.GetArrayLength() == 2 => $"{value[0].GetRawText()}:{value[1].GetRawText()}",
                 JsonValueKind.Array when key == "architecture.hidden" && value.EnumerateArray().All(w => w.ValueKind == JsonValueKind.Number) =>
                     value.GetArrayLength() == 0 ? null : string.Join(',', value.EnumerateArray().Select(w => w.GetRawText())),
-                _ => throw Bad($"{key} is {Describe(value)}, not a value --{setting.Option.Name.TrimStart('-')} takes"),
+                _ => throw Bad($"{key} is {Describe(value)}, not a value {setting.Option.Name} takes{(key == "data" ? " (a path, or {\"path\": ...} as a model file records it)" : "")}"),
             };
             if (text is not null)
                 words.Add($"{setting.Option.Name}={text}"); // one word: a value such as "--help" stays a value
@@ -104,6 +105,16 @@ internal sealed class RunSettings(IReadOnlyList<TrainSetting> table)
     }
 
     private const string Example = "{\"training\": {\"lr\": 0.01}}";
+
+    /// <summary>The data file a config or model file records, with its rows and SHA-256 (null: none, or a path alone, as a config written by hand may give).</summary>
+    public static DataFile? RecordedData(JsonElement document) =>
+        document.ValueKind == JsonValueKind.Object && document.TryGetProperty("training", out JsonElement training) && training.ValueKind == JsonValueKind.Object
+        && training.TryGetProperty("data", out JsonElement data) && data.ValueKind == JsonValueKind.Object
+        && data.TryGetProperty("path", out JsonElement path) && path.ValueKind == JsonValueKind.String
+        && data.TryGetProperty("rows", out JsonElement rows) && rows.TryGetInt64(out long count)
+        && data.TryGetProperty("sha256", out JsonElement sha) && sha.ValueKind == JsonValueKind.String
+            ? new DataFile(path.GetString()!, count, sha.GetString()!)
+            : null;
 
     /// <summary>The training block's fields that are not options: a model file's record of how its run went.</summary>
     private static readonly HashSet<string> OutcomeKeys =

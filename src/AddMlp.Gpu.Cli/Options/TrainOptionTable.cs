@@ -31,6 +31,8 @@ internal static class TrainOptionTable
             Whole(nameof(d.Epochs), "--epochs", d.Epochs, "Training epochs (passes over the data)", (v, o) => o with { Epochs = v }),
             Entry(nameof(d.Seed), SharedOptions.Seed(d.Seed, "Seed for the data, the initial weights and the shuffling"), (v, o) => o with { Seed = v }),
             Whole(nameof(d.Samples), "--samples", d.Samples, "Training pairs (with --val-fraction, some are held out)", (v, o) => o with { Samples = v }),
+            Entry(nameof(d.Data), new Option<string?>("--data") { Description = "Train on the rows a, b, y of FILE (CSV, TSV, whitespace-separated or Parquet, as predict --input reads) instead of generated pairs; the model file records its name, rows and SHA-256", HelpName = "FILE" },
+                (v, o) => o with { Data = v is null ? null : DataFile.Identify(v) }, sweep: false),
             Entry(nameof(d.Range), SharedOptions.Range(d.Range, "Training inputs are uniform in [LO, HI)"), (v, o) => o with { Range = v }),
             Number(nameof(d.Noise), "--noise", d.Noise, "Standard deviation of Gaussian noise added to the training labels", (v, o) => o with { Noise = v }, "SIGMA"),
             Choice(nameof(d.Loss), "--loss", d.Loss, "What training minimises: mse (MSELoss, the tutorial's), l1 (L1Loss), smooth_l1 (SmoothL1Loss) or huber (HuberLoss); l1, smooth_l1 and huber are pulled less by a few bad labels", (v, o) => o with { Loss = v }),

@@ -21,7 +21,10 @@ internal static class CliJson
 internal sealed record PredictRow([property: JsonPropertyName("a")] double A, [property: JsonPropertyName("b")] double B, [property: JsonPropertyName("sum")] double Sum);
 
 internal sealed record EvalReportJson(
-    string Model, IReadOnlyList<RangeError> Ranges, double[]? Weights, double? Bias, double? DistanceToExactRule, bool ExactWithinTolerance, double Tolerance);
+    string Model, IReadOnlyList<RangeError> Ranges, EvalDataJson? Data, double[]? Weights, double? Bias, double? DistanceToExactRule, bool ExactWithinTolerance, double Tolerance);
+
+/// <summary>eval --input's figures: the model and the exact rule against the file's labels, and the model against the exact rule.</summary>
+internal sealed record EvalDataJson(string File, long Rows, ErrorSummary Model, ErrorSummary ExactRule, ErrorSummary ModelFromExactRule);
 
 internal sealed record LearnedJson(double[] Weight, double Bias, string Formula, double DistanceToExactRule);
 

@@ -27,7 +27,7 @@ public static class LossCurvePlot
             return $"addmlp: {curve.Device}, {EnumNames<TrainStatus>.Of(curve.Status)} after {curve.EpochsRun} epochs";
         string heldOut = options.ValidationSamples > 0 ? $" ({options.ValidationSamples} held out)" : "";
         return $"addmlp: {options.Architecture}, {TrainSummary.Optimizer(options)}, "
-            + $"{options.Samples} samples{heldOut}, seed {options.Seed}\n{curve.Device}, {EnumNames<TrainStatus>.Of(curve.Status)} after {curve.EpochsRun} epochs";
+            + $"{(options.Data is { } data ? $"{data.Rows} rows of {Path.GetFileName(data.Path)}" : $"{options.Samples} samples")}{heldOut}, seed {options.Seed}\n{curve.Device}, {EnumNames<TrainStatus>.Of(curve.Status)} after {curve.EpochsRun} epochs";
     }
 
     /// <summary>

@@ -88,7 +88,7 @@ public static class TrainSummary
             o.Architecture.ToString(),
             Optimizer(o),
             o.BatchSize is int b ? $"batch {b}" : "full batch",
-            $"{o.TrainingSamples} samples in {o.Range}",
+            o.Data is { } data ? $"{o.TrainingSamples} rows of '{data.Path}'" : $"{o.TrainingSamples} samples in {o.Range}",
         };
         if (o.ValidationSamples > 0)
             parts.Add($"{o.ValidationSamples} held out");

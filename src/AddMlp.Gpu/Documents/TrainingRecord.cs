@@ -74,13 +74,16 @@ public sealed class TrainingRecordConverter : JsonConverter<TrainingRecord>
         writer.WriteEndObject();
     }
 
-    /// <summary>Each field's value as its converter wrote it (number arrays stay on one line).</summary>
+    /// <summary>Each field's value as its converter wrote it (number arrays stay on one line); an object's fields indented under it.</summary>
     private static void WriteFields(Utf8JsonWriter writer, JsonElement record)
     {
         foreach (JsonProperty field in record.EnumerateObject())
         {
             writer.WritePropertyName(field.Name);
-            writer.WriteRawValue(field.Value.GetRawText(), skipInputValidation: true);
+            if (field.Value.ValueKind == JsonValueKind.Object)
+                field.Value.WriteTo(writer);
+            else
+                writer.WriteRawValue(field.Value.GetRawText(), skipInputValidation: true);
         }
     }
 }

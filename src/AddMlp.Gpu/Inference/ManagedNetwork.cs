@@ -9,38 +9,64 @@ namespace AddMlp.Gpu;
 /// products added in input order, then the bias; <see cref="PortableMath"/>'s tanh and GELU), so its
 /// results are theirs to the bit (tests check it), on every processor.
 /// </summary>
-public static class ManagedNetwork
+public sealed class ManagedNetwork
 {
+    private readonly (TensorData Weight, TensorData Bias)[] _layers;
+    private readonly Activation? _activation;
+    private readonly bool _single;
+    private readonly double[] _x, _y; // one row's activations, reused row after row
+
+    private ManagedNetwork(ModelDocument model)
+    {
+        _single = model.Dtype == DType.Float32;
+        _activation = model.Architecture.Activation;
+        _layers = [.. model.Architecture.Parameters().Chunk(2).Select(pair => (model.StateDict[pair[0].Name], model.StateDict[pair[1].Name]))];
+        int widest = model.Architecture.LayerWidths.Max();
+        _x = new double[widest];
+        _y = new double[widest];
+    }
+
+    /// <summary>The network of <paramref name="model"/>, ready to run on batch after batch.</summary>
+    public static ManagedNetwork For(ModelDocument model) => new(model);
+
     public static double[] Predict(ModelDocument model, IReadOnlyList<(double A, double B)> pairs)
     {
-        bool single = model.Dtype == DType.Float32;
-        var layers = model.Architecture.Parameters().Chunk(2)
-            .Select(pair => (Weight: model.StateDict[pair[0].Name], Bias: model.StateDict[pair[1].Name]))
-            .ToArray();
-
+        double[] flat = [.. pairs.SelectMany(p => new[] { p.A, p.B })];
         var sums = new double[pairs.Count];
-        for (int row = 0; row < pairs.Count; row++)
+        For(model).Predict(flat, sums);
+        return sums;
+    }
+
+    /// <summary>The sum for each pair: <paramref name="pairs"/> holds a, b for each of <paramref name="sums"/>.</summary>
+    public void Predict(ReadOnlySpan<double> pairs, Span<double> sums)
+    {
+        for (int row = 0; row < sums.Length; row++)
         {
-            double[] x = [Round(pairs[row].A, single), Round(pairs[row].B, single)];
-            for (int layer = 0; layer < layers.Length; layer++)
+            double[] x = _x, y = _y;
+            x[0] = Round(pairs[2 * row], _single);
+            x[1] = Round(pairs[2 * row + 1], _single);
+            for (int layer = 0; layer < _layers.Length; layer++)
             {
-                x = single ? Linear<float>(x, layers[layer].Weight, layers[layer].Bias) : Linear<double>(x, layers[layer].Weight, layers[layer].Bias);
-                if (layer < layers.Length - 1)
-                    Activate(x, model.Architecture.Activation!.Value, single);
+                var (weight, bias) = _layers[layer];
+                if (_single)
+                    Linear<float>(x, weight, bias, y);
+                else
+                    Linear<double>(x, weight, bias, y);
+                if (layer < _layers.Length - 1)
+                    Activate(y, (int)weight.Shape[0], _activation!.Value, _single);
+                (x, y) = (y, x);
             }
             sums[row] = x[0];
         }
-        return sums;
     }
 
     private static double Round(double value, bool single) => single ? (float)value : value;
 
-    /// <summary>One Linear layer in <typeparamref name="T"/> arithmetic: the products added in input order, then the bias.</summary>
-    private static double[] Linear<T>(double[] x, TensorData weight, TensorData bias)
+    /// <summary>One Linear layer in <typeparamref name="T"/> arithmetic, into <paramref name="y"/>: the products added in input order, then the bias.</summary>
+    private static void Linear<T>(double[] x, TensorData weight, TensorData bias, double[] y)
         where T : IFloatingPointIeee754<T>
     {
         int outputs = (int)weight.Shape[0], inputs = (int)weight.Shape[1];
-        var y = new double[outputs];
         for (int o = 0; o < outputs; o++)
         {
             T acc = T.CreateTruncating(weight.Values[o * inputs]) * T.CreateTruncating(x[0]);
@@ -48,12 +74,11 @@ public static class ManagedNetwork
                 acc += T.CreateTruncating(weight.Values[o * inputs + i]) * T.CreateTruncating(x[i]);
             y[o] = double.CreateTruncating(acc + T.CreateTruncating(bias.Values[o]));
         }
-        return y;
     }
 
-    private static void Activate(double[] x, Activation activation, bool single)
+    private static void Activate(double[] x, int width, Activation activation, bool single)
     {
-        for (int i = 0; i < x.Length; i++)
+        for (int i = 0; i < width; i++)
         {
             double v = activation switch
             {

@@ -46,7 +46,7 @@ public static class LearningRateFinder
 
         // The run's seed, data and model, as train makes them.
         Trainer.Seed(options.Seed, device);
-        var (xAll, yAll) = AdditionData.Create(options.Samples, options.Range, options.Noise);
+        var (xAll, yAll) = TrainingData.Create(options);
         using Sequential model = AdderNet.Create(options.Architecture);
         model.to(dtype).to(device.Torch);
         using FlatParameters parameters = FlatParameters.Bind(model);

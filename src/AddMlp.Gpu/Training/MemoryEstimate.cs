@@ -22,9 +22,11 @@ public static class MemoryEstimate
                          + 2 * 2 * a.Hidden.Sum(h => (long)h) // hidden pre-activations and activations, with gradients
                          + 2 * 3 * a.Outputs;                 // prediction, difference, square, with gradients
         long parameters = a.ParameterCount;
-        long gradientTerms = 3 * Math.Min(PortableNetwork.GradientTermValues, options.Samples * (parameters + 1));
-        return bytesPerValue * (options.Samples * perSample + 4 * parameters + gradientTerms)
-               + sizeof(float) * (long)options.Samples * 3; // the float32 CPU copy the data is made in
+        long samples = options.SampleCount;
+        long gradientTerms = 3 * Math.Min(PortableNetwork.GradientTermValues, samples * (parameters + 1));
+        // The CPU copy the data is made in: float32 pairs and sums, or a file's rows read as float64 (twice, while they become a tensor).
+        long cpuCopy = options.Data is null ? sizeof(float) * samples * 3 : 2 * sizeof(double) * samples * 3;
+        return bytesPerValue * (samples * perSample + 4 * parameters + gradientTerms) + cpuCopy;
     }
 
     /// <summary>Memory this process can still use: the smaller of the machine's available memory and the process limit.</summary>
@@ -53,7 +55,7 @@ public static class MemoryEstimate
         long needed = TrainingBytes(options);
         long available = AvailableBytes();
         if (needed > available)
-            throw new TrainingTooLargeException(options.Samples, options.Epochs, needed, available, device.IsCuda);
+            throw new TrainingTooLargeException(options.SampleCount, options.Epochs, needed, available, device.IsCuda) { DataFile = options.Data };
     }
 }
 
@@ -71,4 +73,7 @@ public sealed class TrainingTooLargeException(int samples, int epochs, long need
     public long NeededBytes { get; } = neededBytes;
     public long AvailableBytes { get; } = availableBytes;
     public bool OnGpuHost { get; } = onGpuHost;
+
+    /// <summary>The data file whose rows are the samples; null for generated pairs.</summary>
+    public DataFile? DataFile { get; init; }
 }

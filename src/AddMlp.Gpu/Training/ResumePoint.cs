@@ -26,10 +26,11 @@ public sealed record ResumePoint
     /// whose period it is), <see cref="TrainOptions.TargetLoss"/>, and with portable kernels
     /// <see cref="TrainOptions.Device"/> and <see cref="TrainOptions.Threads"/>, which change no number
     /// there. With native kernels a device or thread count can change the last bits, so they stay.
+    /// <see cref="TrainOptions.Data"/>'s path may change (a file moved), not its rows: the same bytes, by SHA-256.
     /// </summary>
     public static IReadOnlyList<string> MayChange(TrainOptions run)
     {
-        var options = new List<string> { nameof(TrainOptions.TargetLoss) };
+        var options = new List<string> { nameof(TrainOptions.TargetLoss), nameof(TrainOptions.Data) };
         if (run.LrSchedule is not (LrSchedule.Cosine or LrSchedule.Onecycle))
             options.Add(nameof(TrainOptions.Epochs));
         if (run.Kernels == Kernels.Portable)
@@ -48,6 +49,7 @@ public sealed record ResumePoint
             Device = may.Contains(nameof(TrainOptions.Device)) ? DeviceRequest.Auto : o.Device,
             Threads = may.Contains(nameof(TrainOptions.Threads)) ? null : o.Threads,
             WeightDecay = o.EffectiveWeightDecay,
+            Data = o.Data is { } file ? file with { Path = "" } : null,
         };
         return Core(run) == Core(options);
     }

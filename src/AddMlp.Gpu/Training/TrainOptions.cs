@@ -46,7 +46,16 @@ public sealed record TrainOptions
 
     public long Seed { get; init; } = 42;
 
+    /// <summary>Generated training pairs (with <see cref="Data"/>: unused, the file's rows are the samples).</summary>
     public int Samples { get; init; } = 1000;
+
+    /// <summary>Train on this file's measured rows a, b, y instead of generated pairs (null: generated, as the tutorial does).</summary>
+    [JsonPropertyName("data")]
+    public DataFile? Data { get; init; }
+
+    /// <summary>The rows the run has: the data file's, else <see cref="Samples"/>.</summary>
+    [JsonIgnore]
+    public int SampleCount => Data is { } file ? (int)file.Rows : Samples;
 
     /// <summary>Written at the model file's top level, not in its training block.</summary>
     [JsonIgnore]
@@ -118,10 +127,10 @@ public sealed record TrainOptions
 
     /// <summary>Samples held out for validation.</summary>
     [JsonIgnore]
-    public int ValidationSamples => (int)Math.Floor(Samples * ValFraction);
+    public int ValidationSamples => (int)Math.Floor(SampleCount * ValFraction);
 
     [JsonIgnore]
-    public int TrainingSamples => Samples - ValidationSamples;
+    public int TrainingSamples => SampleCount - ValidationSamples;
 
     /// <summary>The most CPU threads a run may ask for.</summary>
     public const int MaxThreads = 1024;
@@ -185,7 +194,9 @@ public sealed record TrainOptions
         if (EarlyStop is not null && ValFraction == 0)
             problems.Add(new(nameof(EarlyStop), "{EarlyStop} watches the validation loss: give {ValFraction} too"));
         if (ValFraction > 0 && ValidationSamples == 0)
-            problems.Add(new(nameof(ValFraction), $"{{ValFraction}} {Plain(ValFraction)} of {Samples} samples holds out none: use more {{Samples}} or a larger fraction"));
+            problems.Add(new(nameof(ValFraction), Data is null
+                ? $"{{ValFraction}} {Plain(ValFraction)} of {Samples} samples holds out none: use more {{Samples}} or a larger fraction"
+                : $"{{ValFraction}} {Plain(ValFraction)} of {{Data}}'s {Data.Rows} rows holds out none: use a larger fraction"));
         return problems;
     }
 
@@ -195,6 +206,11 @@ public sealed record TrainOptions
     /// </summary>
     public IEnumerable<OptionProblem> Unused()
     {
+        if (Data is not null)
+        {
+            foreach (string generated in new[] { nameof(Samples), nameof(Range), nameof(Noise) })
+                yield return new(generated, $"{{{generated}}} describes generated pairs; with {{Data}} the file's rows are the data: drop {{{generated}}}");
+        }
         if (Architecture.IsLinear)
             yield return new(nameof(Architecture.Activation), "{Activation} applies between hidden layers: give {Hidden} too");
         if (Optimizer != Optimizer.Sgd)

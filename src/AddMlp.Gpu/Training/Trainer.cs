@@ -62,7 +62,7 @@ public static class Trainer
 
         // The tutorial's order, so that a seed gives PyTorch's data and initial weights: seed, data, model.
         Seed(options.Seed, device);
-        var (xAll, yAll) = AdditionData.Create(options.Samples, options.Range, options.Noise);
+        var (xAll, yAll) = TrainingData.Create(options);
         using Sequential model = AdderNet.Create(options.Architecture);
         // Then model and data move to the device (and dtype), the data laid out as the step's kernels take it.
         model.to(dtype).to(device.Torch);

@@ -57,6 +57,25 @@ public static class Cli
         return start;
     }
 
+    /// <summary>
+    /// Runs a shell script in which $ADDMLP is the command that runs addmlp (unquoted: it may be two words),
+    /// for pipes into and out of it.
+    /// </summary>
+    public static CliResult Shell(string workingDirectory, string script)
+    {
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        start.Environment["ADDMLP"] = string.Join(' ', Command);
+        return Run(start, ["sh", "-c", script]);
+    }
+
     /// <summary>Start information for addmlp with <paramref name="args"/>, output redirected.</summary>
     public static ProcessStartInfo Start(string workingDirectory, params string[] args) => Start(Command, workingDirectory, args);
 
