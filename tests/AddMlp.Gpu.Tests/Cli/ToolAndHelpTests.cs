@@ -67,14 +67,14 @@ public sealed class ToolAndHelpTests
         // Without ReadyToRun: what is tested is the packages' layout, the install and the command; compiling
         // the code ahead of time as well would add half a minute of CI for nothing these checks can see.
         Run("dotnet", ["pack", Repo.File("src", "AddMlp.Gpu.Cli", "AddMlp.Gpu.Cli.csproj"), "-c", "Release", "-p:TorchBackend=cpu", "-p:PublishReadyToRun=false", "-o", packages, "-nologo", "-v", "q"], Repo.Root);
-        Assert.Equal(["addmlp.4.0.0.nupkg", "addmlp.linux-x64.4.0.0.nupkg"], Directory.GetFiles(packages).Select(Path.GetFileName).Order());
-        using (var tool = System.IO.Compression.ZipFile.OpenRead(Path.Combine(packages, "addmlp.4.0.0.nupkg")))
+        Assert.Equal(["addmlp.4.1.0.nupkg", "addmlp.linux-x64.4.1.0.nupkg"], Directory.GetFiles(packages).Select(Path.GetFileName).Order());
+        using (var tool = System.IO.Compression.ZipFile.OpenRead(Path.Combine(packages, "addmlp.4.1.0.nupkg")))
         using (var readme = new StreamReader(tool.GetEntry("README.md")!.Open()))
             Assert.Equal(File.ReadAllText(Repo.File("docs", "tool.md")), readme.ReadToEnd()); // the feed's page: docs/tool.md
         Run("dotnet", ["tool", "install", "addmlp", "--tool-path", tools, "--add-source", packages], dir.Path);
 
         string addmlp = Path.Combine(tools, "addmlp");
-        Assert.Equal("4.0.0", Run(addmlp, ["--version"], work).Trim()); // the package's version is the product's
+        Assert.Equal("4.1.0", Run(addmlp, ["--version"], work).Trim()); // the package's version is the product's
         Run(addmlp, ["train", "--quiet"], work);
         string sum = Run(addmlp, ["predict", "0.3", "0.5"], work);
 
@@ -89,8 +89,8 @@ public sealed class ToolAndHelpTests
 
         Run("dotnet", ["pack", Repo.File("src", "AddMlp.Gpu", "AddMlp.Gpu.csproj"), "-c", "Release", "-p:TorchBackend=cpu", "-o", dir.Path, "-nologo", "-v", "q"], Repo.Root);
 
-        Assert.Equal(["AddMlp.Gpu.4.0.0.nupkg"], dir.Files());
-        using var package = System.IO.Compression.ZipFile.OpenRead(dir.File("AddMlp.Gpu.4.0.0.nupkg"));
+        Assert.Equal(["AddMlp.Gpu.4.1.0.nupkg"], dir.Files());
+        using var package = System.IO.Compression.ZipFile.OpenRead(dir.File("AddMlp.Gpu.4.1.0.nupkg"));
         string Read(string entry)
         {
             using var reader = new StreamReader(package.GetEntry(entry)!.Open());
