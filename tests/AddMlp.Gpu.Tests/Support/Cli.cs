@@ -63,15 +63,7 @@ public static class Cli
     /// </summary>
     public static CliResult Shell(string workingDirectory, string script)
     {
-        var start = new ProcessStartInfo("/bin/sh")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
+        ProcessStartInfo start = Start(["/bin/sh"], workingDirectory, ["-c", script]);
         start.Environment["ADDMLP"] = string.Join(' ', Command);
         return Run(start, ["sh", "-c", script]);
     }
