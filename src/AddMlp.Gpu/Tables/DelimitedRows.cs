@@ -232,6 +232,7 @@ internal sealed class DelimitedRows : NumberRows
             return value;
         string problem = number.IsEmpty ? $"{Column(field)} is empty"
             : number.IndexOfAny('\0', '\uFFFD') >= 0 ? "holds binary data, not text: give a CSV, TSV or Parquet file"
+            : number.Contains('\uFEFF') ? "holds a byte-order mark (U+FEFF), which belongs only at a file's start: were files joined together? Remove it"
             : $"{Column(field)} is {Quote(number)}, not a number";
         throw new DataFileException(Name, Where(), problem);
     }

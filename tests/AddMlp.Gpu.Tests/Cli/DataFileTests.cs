@@ -143,6 +143,7 @@ public sealed class DataFileTests : IDisposable
         { "a 10 MB line", "printf '1,' > in.csv && head -c 10000000 /dev/zero | tr '\\0' 7 >> in.csv", ["--input", "in.csv"], "'in.csv' line 1: is longer than 1,048,576 characters" },
         { "a binary file", "head -c 4096 \"$(command -v sh)\" > in.csv", ["--input", "in.csv"], "'in.csv' line 1: holds binary data (a NUL byte), not text" },
         { "UTF-8 that is not", "printf '1,2\\n3,\\377\\n' > in.csv", ["--input", "in.csv"], "'in.csv' line 2: holds binary data, not text" },
+        { "a byte-order mark inside", "printf '1,2\\n' > in.csv && printf '\\357\\273\\2773,4\\n' >> in.csv", ["--input", "in.csv"], "'in.csv' line 2: holds a byte-order mark (U+FEFF)" },
         { "Parquet without numbers", "", ["--input", "words.parquet"], "'words.parquet' has no numeric columns; addmlp needs 2: a, b" },
         { "Parquet with a null", "", ["--input", "null.parquet"], "'null.parquet' row group 1, row 2: column 'b' is empty (null)" },
         { "not Parquet after all", "printf 'PAR1 nothing else' > in.parquet", ["--input", "in.parquet"], "'in.parquet' is not a Parquet file addmlp can read" },
