@@ -79,7 +79,7 @@ public static class BenchCommand
             else
             {
                 context.Out.WriteLine("µs/step: one forward + MSE + backward + Adam step, after warm-up. GB/s: bytes of X and y per step.");
-                context.Out.WriteLine("copy: one device copy of X and y (read + write). GPU memory: not reported (TorchSharp 0.107 has no API for it).");
+                context.Out.WriteLine("copy: one device copy of X and y (read + write); step/copy: a step in copies. tensors/step: the tensors (libtorch ops and views) a step makes. GPU memory: not reported (TorchSharp 0.107 has no API for it).");
             }
             return ExitCodes.Ok;
         });
@@ -105,9 +105,9 @@ public static class BenchCommand
     }
 
     private static void PrintHeader(TextWriter o) =>
-        o.WriteLine($"{"samples",10} {"device",-7} {"kernels",-8} {"threads",7} {"µs/step",12} {"samples/s",13} {"GB/s",8} {"copy µs",10} {"copy GB/s",10} {"step/copy",10} {"peak RSS",10}");
+        o.WriteLine($"{"samples",10} {"device",-7} {"kernels",-8} {"threads",7} {"µs/step",12} {"samples/s",13} {"GB/s",8} {"copy µs",10} {"copy GB/s",10} {"step/copy",10} {"tensors/step",13} {"peak RSS",10}");
 
     private static void PrintRow(TextWriter o, BenchRow r) =>
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{r.Samples,10} {r.Device,-7} {EnumNames<Kernels>.Of(r.Kernels),-8} {r.Threads,7} {r.MicrosecondsPerStep,12:F1} {r.SamplesPerSecond,13:N0} {r.EffectiveGigabytesPerSecond,8:F2} {r.CopyMicroseconds,10:F1} {r.CopyGigabytesPerSecond,10:F2} {r.StepsPerCopy,10:F1} {(r.PeakRssBytes is long b ? $"{b / 1048576} MiB" : "n/a"),10}"));
+            $"{r.Samples,10} {r.Device,-7} {EnumNames<Kernels>.Of(r.Kernels),-8} {r.Threads,7} {r.MicrosecondsPerStep,12:F1} {r.SamplesPerSecond,13:N0} {r.EffectiveGigabytesPerSecond,8:F2} {r.CopyMicroseconds,10:F1} {r.CopyGigabytesPerSecond,10:F2} {r.StepsPerCopy,10:F1} {r.TensorsPerStep,13:F1} {(r.PeakRssBytes is long b ? $"{b / 1048576} MiB" : "n/a"),10}"));
 }

@@ -21,6 +21,10 @@ public sealed record BenchRow(
     [property: JsonPropertyName("copy_us")] double CopyMicroseconds,
     long? PeakRssBytes)
 {
+    /// <summary>Tensors a step made (TorchSharp's count): its libtorch ops and views, the cost that does not shrink with the data.</summary>
+    [JsonPropertyName("tensors_per_step")]
+    public double TensorsPerStep { get; init; }
+
     /// <summary>Bytes of X and y: 3 float32 per sample.</summary>
     [JsonIgnore]
     public long DataBytes => Samples * 3 * sizeof(float);

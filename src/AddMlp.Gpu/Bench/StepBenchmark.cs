@@ -28,8 +28,10 @@ public static class StepBenchmark
         model.to(target);
         using FlatParameters parameters = FlatParameters.Bind(model);
         using var step = new TrainingStep(model, parameters, options, chosen);
-        using var data = TrainingSplit.Create(xHost, yHost, 0, target, float32, step.Layout);
+        using TrainingSplit data = step.Split(xHost, yHost, 0, target, float32);
 
+        // As the training loop takes a full-batch epoch: on the host where the step runs there, making no tensor.
+        bool onHost = step.RunsOnHost(data);
         double Timed(int steps)
         {
             Synchronize(device);
@@ -37,6 +39,11 @@ public static class StepBenchmark
             for (int i = 0; i < steps; i++)
             {
                 cancellation.ThrowIfCancellationRequested();
+                if (onHost)
+                {
+                    step.RunOnHost(data);
+                    continue;
+                }
                 using var scope = NewDisposeScope();
                 step.Run(data.X, data.Y);
             }
@@ -54,11 +61,17 @@ public static class StepBenchmark
             elapsed = Timed(n);
         }
         n = Math.Max(10, (int)(n * seconds / elapsed));
+        long created = TensorsCreated();
         elapsed = Timed(n);
+        double tensorsPerStep = (TensorsCreated() - created) / (double)n;
 
         double copy = CopySeconds(data.X, data.Y, device);
-        return new BenchRow(samples, device.Name, chosen, threads, n, elapsed / n * 1e6, copy * 1e6, PeakMemory.PeakRssBytes());
+        return new BenchRow(samples, device.Name, chosen, threads, n, elapsed / n * 1e6, copy * 1e6, PeakMemory.PeakRssBytes()) { TensorsPerStep = tensorsPerStep };
     }
+
+    /// <summary>Tensors this thread has made so far: each op's result is one (views and in-place results included).</summary>
+    private static long TensorsCreated() =>
+        DisposeScopeManager.Statistics.CreatedInScopeCount + DisposeScopeManager.Statistics.CreatedOutsideScopeCount;
 
     /// <summary>Time of one copy of X and y on their device (the median of several).</summary>
     private static double CopySeconds(Tensor x, Tensor y, ResolvedDevice device)

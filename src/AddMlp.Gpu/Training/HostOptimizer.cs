@@ -28,6 +28,9 @@ internal sealed class HostOptimizer<T> : IStepOptimizer
     private long _step;
     private (long Step, T[][] Buffers, bool HadMomentumBuffer)? _mark;
 
+    // The buffers' memory, read and written every step (HostView: no garbage per step).
+    private readonly HostView<T> _values, _gradients;
+
     public HostOptimizer(FlatParameters parameters, TrainOptions options)
     {
         (_p, _kind, _lr, _weightDecay, _momentum) = (parameters, options.Optimizer, options.LearningRate, options.EffectiveWeightDecay, options.Momentum);
@@ -36,17 +39,15 @@ internal sealed class HostOptimizer<T> : IStepOptimizer
         (_param, _grad) = (new T[count], new T[count]);
         if (_kind is Optimizer.Adam or Optimizer.AdamW)
             (_expAvg, _expAvgSq) = (new T[count], new T[count]);
+        (_values, _gradients) = (new HostView<T>(parameters.Values), new HostView<T>(parameters.Grad));
     }
 
     private static T Of(double value) => T.CreateTruncating(value);
 
     public void Step()
     {
-        // The accessors are disposed at once: left to the finalizer, three a step pile up in the GC's older generations.
-        using (var values = _p.Values.data<T>())
-            values.CopyTo(_param, 0, 0);
-        using (var grad = _p.Grad.data<T>())
-            grad.CopyTo(_grad, 0, 0);
+        _values.Span.CopyTo(_param);
+        _gradients.Span.CopyTo(_grad);
         _step++;
         if (_clipGradNorm is double max)
             ClipGradNorm(max);
@@ -54,8 +55,7 @@ internal sealed class HostOptimizer<T> : IStepOptimizer
             Sgd();
         else
             Adam();
-        using (var values = _p.Values.data<T>())
-            values.CopyFrom(_param, 0, 0);
+        _param.CopyTo(_values.Span);
     }
 
     /// <summary>torch.optim.SGD (dampening 0, no nesterov).</summary>
@@ -181,6 +181,7 @@ internal sealed class HostOptimizer<T> : IStepOptimizer
 
     public void Dispose()
     {
-        // Nothing native: the buffers are managed arrays.
+        _values.Dispose();
+        _gradients.Dispose();
     }
 }

@@ -51,7 +51,7 @@ public static class LearningRateFinder
         model.to(dtype).to(device.Torch);
         using FlatParameters parameters = FlatParameters.Bind(model);
         using var step = new TrainingStep(model, parameters, options with { LearningRate = settings.StartLr }, kernels);
-        using var data = TrainingSplit.Create(xAll, yAll, options.ValidationSamples, device.Torch, dtype, step.Layout);
+        using TrainingSplit data = step.Split(xAll, yAll, options.ValidationSamples, device.Torch, dtype);
         using var shuffle = new Generator((ulong)options.Seed);
         Tensor? order = null;
         long samples = step.Count(data.X), next = 0;

@@ -68,7 +68,7 @@ public static class Trainer
         model.to(dtype).to(device.Torch);
         using FlatParameters parameters = FlatParameters.Bind(model);
         using var step = new TrainingStep(model, parameters, options, kernels); // the loss, its gradients, the optimizer
-        using var data = TrainingSplit.Create(xAll, yAll, options.ValidationSamples, device.Torch, dtype, step.Layout);
+        using TrainingSplit data = step.Split(xAll, yAll, options.ValidationSamples, device.Torch, dtype);
         using var history = new TrainingHistory(options.Epochs, data.ValX is not null, parameters, options.Architecture, device.Torch, dtype, resume);
         using Minibatches? minibatches = Minibatches.For(options, parameters);
         using EarlyStopping? earlyStopping = EarlyStopping.For(options, parameters, resume);
@@ -89,21 +89,30 @@ public static class Trainer
                 break;
             }
             rates.Begin();
-            using var scope = NewDisposeScope();
-            Tensor? loss = minibatches is null ? step.Run(data.X, data.Y) : minibatches.Epoch(step, data.X, data.Y, stop.Token);
-            if (loss is null)
+            // A full-batch epoch the step runs on the host makes no tensor, so it needs no dispose scope (nor leaves one as garbage).
+            using DisposeScope? scope = minibatches is null && step.RunsOnHost(data) ? null : NewDisposeScope();
+            EpochOutcome outcome;
+            if (scope is null)
             {
-                status = control.Stopped(); // mid-epoch: weights, optimizer and shuffling are back at the last whole epoch
-                break;
+                outcome = step.RunOnHost(data);
             }
-            Tensor? valLoss = data.ValX is null ? null : step.Loss(data.ValX, data.ValY!);
-            history.Record(epoch, loss, valLoss);
+            else
+            {
+                Tensor? loss = minibatches is null ? step.Run(data.X, data.Y) : minibatches.Epoch(step, data.X, data.Y, stop.Token);
+                if (loss is null)
+                {
+                    status = control.Stopped(); // mid-epoch: weights, optimizer and shuffling are back at the last whole epoch
+                    break;
+                }
+                outcome = new EpochOutcome(loss, data.ValX is null ? null : step.Loss(data.ValX, data.ValY!));
+            }
+            history.Record(epoch, outcome);
             rates.Completed();
             epochsRun = epoch + 1;
 
             bool logPoint = epoch % control.ReportEvery == 0, checkpoint = control.CheckpointDue(epochsRun, options.Epochs);
             if (logPoint)
-                control.Progress?.Report(new EpochLoss(epochsRun, loss.ToDouble(), valLoss?.ToDouble()));
+                control.Progress?.Report(new EpochLoss(epochsRun, outcome.Loss(), outcome.ValLoss()));
             if (DivergenceWatch.Due(epochsRun, logPoint || checkpoint || epochsRun == options.Epochs) && divergence.Diverged(epochsRun) is int kept)
             {
                 (epochsRun, status) = (kept, TrainStatus.Diverged);
@@ -113,7 +122,7 @@ public static class Trainer
                 records.HandOut(epochsRun); // after the divergence watch: a log follows only finite epochs until the run ends
             if (epochsRun % CollectGarbageEvery == 0)
                 GC.Collect(); // see CollectGarbageEvery
-            if (Finished(options, loss, earlyStopping, epoch, valLoss) is TrainStatus finished)
+            if (Finished(options, outcome, earlyStopping, epoch) is TrainStatus finished)
             {
                 status = finished;
                 break;
@@ -154,11 +163,11 @@ public static class Trainer
     }
 
     /// <summary>Whether the epoch just run ends the run: its loss reached the target, or the validation loss stopped improving. Both read the epoch's loss on the host.</summary>
-    private static TrainStatus? Finished(TrainOptions options, Tensor loss, EarlyStopping? earlyStopping, int epoch, Tensor? valLoss)
+    private static TrainStatus? Finished(TrainOptions options, EpochOutcome outcome, EarlyStopping? earlyStopping, int epoch)
     {
-        if (options.TargetLoss is double goal && loss.ToDouble() <= goal)
+        if (options.TargetLoss is double goal && outcome.Loss() <= goal)
             return TrainStatus.TargetReached;
-        if (earlyStopping is not null && earlyStopping.StopAfter(epoch, valLoss!.ToDouble()))
+        if (earlyStopping is not null && earlyStopping.StopAfter(epoch, outcome.ValLoss()!.Value))
             return TrainStatus.EarlyStopped;
         return null;
     }

@@ -5,7 +5,9 @@ namespace AddMlp.Gpu;
 
 /// <summary>
 /// Per-epoch records kept on the training device — loss, validation loss, and for the linear model its
-/// weights — so that recording an epoch never makes a GPU wait for the host. Read back in one copy.
+/// weights — so that recording an epoch never makes a GPU wait for the host. Read back in one copy. On the
+/// CPU they are kept in managed arrays instead: there a tensor op per record costs more than the record, and
+/// leaves garbage behind every epoch.
 /// </summary>
 /// <remarks>
 /// The records live in chunks of <see cref="ChunkEpochs"/> epochs, made as epochs reach them and never
@@ -26,6 +28,7 @@ internal sealed class TrainingHistory : IDisposable
     private readonly ScalarType _dtype;
     private readonly List<Tensor> _loss = [], _valLoss = [];
     private readonly List<Tensor>? _weights; // [epochs, 3] per chunk: w0, w1, b after each epoch (linear model only)
+    private readonly HostRecords? _host;      // on the CPU: the records, in managed arrays
 
     /// <param name="resumed">The run's records up to where it resumes, or null for a new run.</param>
     public TrainingHistory(int epochs, bool validation, FlatParameters parameters, Architecture architecture, Device device, ScalarType dtype, ResumePoint? resumed = null)
@@ -34,12 +37,23 @@ internal sealed class TrainingHistory : IDisposable
         _start = resumed?.EpochsRun ?? 0;
         _before = resumed is null ? ([], validation ? [] : null, architecture.IsLinear ? [] : null) : (resumed.Losses, resumed.ValLosses, resumed.WeightErrors);
         _weights = architecture.IsLinear ? [] : null;
+        if (device.type == DeviceType.CPU)
+        {
+            _host = HostRecords.For(parameters, dtype, validation, architecture.IsLinear);
+            return;
+        }
         AddChunk(); // the first, so that even a run stopped before its first epoch reads back well-shaped (empty) records
     }
 
     /// <summary>Stores one epoch's results, on the device. Call it under the training loop's dispose scope, which takes the views it makes.</summary>
-    public void Record(int epoch, Tensor loss, Tensor? valLoss)
+    public void Record(int epoch, EpochOutcome outcome)
     {
+        if (_host is not null)
+        {
+            _host.Record(epoch - _start, outcome.Loss(), outcome.ValLoss());
+            return;
+        }
+        var (loss, valLoss) = outcome.Tensors!.Value;
         (int chunk, int row) = Math.DivRem(epoch - _start, ChunkEpochs);
         if (chunk == _loss.Count)
             AddChunk();
@@ -53,6 +67,8 @@ internal sealed class TrainingHistory : IDisposable
     /// <summary>The 0-based index of the first NaN or infinite loss in epochs [from, to) of those recorded here, or null.</summary>
     public int? FirstNonFinite(int from, int to)
     {
+        if (_host is not null)
+            return _host.FirstNonFinite(Math.Max(from, _start) - _start, to - _start) is int row ? _start + row : null;
         using var scope = NewDisposeScope();
         int first = Math.Max(from, _start) - _start;
         Tensor finite = Rows(_loss, first, to - _start - first).isfinite();
@@ -72,6 +88,11 @@ internal sealed class TrainingHistory : IDisposable
     public (double[] Loss, double[]? ValLoss, double[]? WeightError) Slice(int from, int to)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(from, _start);
+        if (_host is not null)
+        {
+            var (loss, valLoss, weights) = _host.Slice(from - _start, to - from);
+            return (loss, valLoss, weights is null ? null : InDType(ExactRule.Distances(weights)));
+        }
         using var scope = NewDisposeScope();
         int first = from - _start, count = to - from;
         double[] Host(Tensor records) => records.numel() == 0 ? [] : records.to(float64).cpu().data<double>().ToArray(); // (TorchSharp cannot read an empty 2-d tensor)
@@ -85,6 +106,7 @@ internal sealed class TrainingHistory : IDisposable
 
     public void Dispose()
     {
+        _host?.Dispose();
         foreach (Tensor chunk in _loss.Concat(_valLoss).Concat(_weights ?? []))
             chunk.Dispose();
     }

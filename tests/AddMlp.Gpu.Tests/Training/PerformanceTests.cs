@@ -45,6 +45,25 @@ public sealed class PerformanceTests
         Assert.DoesNotContain("E+", result.StdOut);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_full_batch_epoch_allocates_at_most_250_bytes_of_managed_memory(bool validation)
+    {
+        // Managed garbage per epoch is what the GC has to collect over a long run: the per-run records
+        // (a few numbers an epoch, kept for the loss curve) and nothing per step worth a collection.
+        long Allocated(int epochs)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            Trainer.Train(new TrainOptions { Epochs = epochs, Device = DeviceRequest.Cpu, ValFraction = validation ? 0.1 : 0 });
+            return GC.GetTotalAllocatedBytes(precise: true) - before;
+        }
+        Allocated(20); // warm-up: libtorch, TorchSharp's and the JIT's own
+        long perEpoch = (Allocated(12_000) - Allocated(2_000)) / 10_000;
+
+        Assert.True(perEpoch <= 250, $"{perEpoch} bytes of managed memory allocated per epoch");
+    }
+
     [Fact]
     public void Training_leaves_no_live_tensors_behind()
     {
