@@ -166,7 +166,7 @@ internal sealed class PortableNetwork : IDisposable
             for (int layer = 0; layer < inputs.Length; layer++)
             {
                 Tensor dz = outputGradients[layer].narrow(1, start, count), input = inputs[layer].narrow(1, start, count);
-                terms.Add(dz.unsqueeze(1).mul(input.unsqueeze(0)).view(-1, count)); // [out, in, count] -> [out·in, count]
+                terms.Add(dz.unsqueeze(1).mul(input.unsqueeze(0)).reshape(-1, count)); // [out, in, count] -> [out·in, count] (reshape: with one sample the product's strides allow no view)
                 terms.Add(dz);
             }
             terms.Add(lossTerms.narrow(1, start, count));

@@ -13,14 +13,14 @@ internal sealed class TrainingStep : IDisposable
     private readonly Sequential _model;
     private readonly FlatParameters _parameters;
     private readonly PortableNetwork? _portable;
-    private readonly PortableLinearStep? _linear;
+    private readonly PortableHostStep? _linear;
     private readonly Criterion _criterion;
 
     public TrainingStep(Sequential model, FlatParameters parameters, TrainOptions options, Kernels kernels)
     {
         (_model, _parameters, _criterion) = (model, parameters, Criterion.Of(options));
         _portable = kernels == Kernels.Portable ? PortableNetwork.Over(options.Architecture, parameters, _criterion) : null;
-        _linear = PortableLinearStep.For(options, kernels);
+        _linear = PortableHostStep.For(options, kernels);
         Optimizer = IStepOptimizer.For(parameters, options);
     }
 
@@ -31,7 +31,7 @@ internal sealed class TrainingStep : IDisposable
 
     /// <summary>
     /// The run's data where it trains, laid out for this step's kernels (<see cref="TrainingSplit.Create"/>); the
-    /// tutorial's network with the portable kernels then steps on its full batch in managed code (<see cref="PortableLinearStep"/>).
+    /// tutorial's network with the portable kernels then steps on its full batch in managed code (<see cref="PortableHostStep"/>).
     /// </summary>
     public TrainingSplit Split(Tensor x, Tensor y, int validationRows, Device device, ScalarType dtype)
     {

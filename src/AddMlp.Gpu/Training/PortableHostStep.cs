@@ -4,17 +4,18 @@ using static TorchSharp.torch;
 namespace AddMlp.Gpu;
 
 /// <summary>
-/// The tutorial's full-batch step with the portable kernels, in managed code (<see cref="PortableLinear{T}"/>):
-/// Linear(2, 1) under MSE, the run's training and validation rows held as managed arrays, bound once. A step
-/// then makes one tensor, its loss, where the tensor kernels made dozens; the numbers are the same bits.
-/// Minibatches and every other network or loss go through <see cref="PortableNetwork"/>.
+/// The full-batch step with the portable kernels under MSE, in managed code: the tutorial's Linear(2, 1) by
+/// <see cref="PortableLinear{T}"/>, a network with hidden layers by <see cref="PortableMlp{T}"/>; the run's
+/// training and validation rows held as managed arrays, bound once. An epoch then makes no tensor, where the
+/// tensor kernels made dozens to hundreds; the numbers are the same bits. Minibatches and the other losses
+/// go through <see cref="PortableNetwork"/>.
 /// </summary>
-internal abstract class PortableLinearStep : IDisposable
+internal abstract class PortableHostStep : IDisposable
 {
     /// <summary>The step for a run that can take it; null for one that cannot.</summary>
-    public static PortableLinearStep? For(TrainOptions options, Kernels kernels) =>
-        kernels != Kernels.Portable || !options.Architecture.IsLinear || options.Loss != LossFunction.Mse ? null
-        : options.DType == DType.Float64 ? new Typed<double>() : new Typed<float>();
+    public static PortableHostStep? For(TrainOptions options, Kernels kernels) =>
+        kernels != Kernels.Portable || options.Loss != LossFunction.Mse ? null
+        : options.DType == DType.Float64 ? new Typed<double>(options.Architecture) : new Typed<float>(options.Architecture);
 
     /// <summary>Holds the run's rows (feature-major, as <see cref="TrainingSplit"/> lays them out for the portable kernels) as managed arrays, and the parameters' buffers.</summary>
     public abstract void Bind(TrainingSplit data, FlatParameters parameters);
@@ -39,12 +40,13 @@ internal abstract class PortableLinearStep : IDisposable
     /// <summary>A 0-dim tensor of the run's dtype holding the loss.</summary>
     protected abstract Tensor Scalar(double loss);
 
-    private sealed class Typed<T> : PortableLinearStep
+    private sealed class Typed<T>(Architecture architecture) : PortableHostStep
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         private (Tensor Key, T[] X, T[] Y)[] _rows = [];
         private T[] _scratch = [];
-        private readonly T[] _parameters = new T[3], _gradient = new T[3];
+        private PortableMlp<T>? _mlp; // for hidden layers
+        private readonly T[] _parameters = new T[architecture.ParameterCount], _gradient = new T[architecture.ParameterCount];
         private HostView<T>? _values, _gradients; // the parameters' buffers: no garbage per step
 
         public override void Bind(TrainingSplit data, FlatParameters parameters)
@@ -57,7 +59,11 @@ internal abstract class PortableLinearStep : IDisposable
             _rows = data.ValX is null
                 ? [(data.X, Values(data.X), Values(data.Y))]
                 : [(data.X, Values(data.X), Values(data.Y)), (data.ValX, Values(data.ValX), Values(data.ValY!))];
-            _scratch = new T[_rows.Max(r => PortableLinear<T>.ScratchLength(r.Y.Length))];
+            int most = _rows.Max(r => r.Y.Length);
+            if (architecture.IsLinear)
+                _scratch = new T[PortableLinear<T>.ScratchLength(most)];
+            else
+                _mlp = new PortableMlp<T>(architecture, most);
             (_values, _gradients) = (new HostView<T>(parameters.Values), new HostView<T>(parameters.Grad));
         }
 
@@ -81,7 +87,9 @@ internal abstract class PortableLinearStep : IDisposable
         {
             var (xs, ys) = Rows(x);
             _values!.Span.CopyTo(_parameters);
-            T loss = PortableLinear<T>.LossAndGradient(xs, ys, _parameters[0], _parameters[1], _parameters[2], _gradient, _scratch);
+            T loss = _mlp is not null
+                ? _mlp.LossAndGradient(xs, ys, _parameters, _gradient)
+                : PortableLinear<T>.LossAndGradient(xs, ys, _parameters[0], _parameters[1], _parameters[2], _gradient, _scratch);
             _gradient.CopyTo(_gradients!.Span);
             return double.CreateTruncating(loss);
         }
@@ -90,7 +98,9 @@ internal abstract class PortableLinearStep : IDisposable
         {
             var (xs, ys) = Rows(x);
             _values!.Span.CopyTo(_parameters);
-            return double.CreateTruncating(PortableLinear<T>.Loss(xs, ys, _parameters[0], _parameters[1], _parameters[2], _scratch));
+            return double.CreateTruncating(_mlp is not null
+                ? _mlp.Loss(xs, ys, _parameters)
+                : PortableLinear<T>.Loss(xs, ys, _parameters[0], _parameters[1], _parameters[2], _scratch));
         }
 
         private (T[] X, T[] Y) Rows(Tensor x)
