@@ -4,18 +4,20 @@ using System.Runtime.InteropServices;
 namespace AddMlp.Gpu;
 
 /// <summary>
-/// A network with hidden layers under MSE with the portable kernels, in managed code: the bits
+/// A network (with hidden layers, or the tutorial's under a loss other than MSE) with the portable kernels, in managed code: the bits
 /// <see cref="PortableNetwork"/> computes with hundreds of tensor ops a step, from none. Feature-major
 /// ([features, samples]) as it is, and in its order: a Linear layer's products added in input order, then
 /// the bias; ReLU's mask, tanh's and GELU's derivatives from <see cref="PortableMath"/>; the backward pass's
-/// products added in output order; every per-sample gradient term summed by <see cref="Sum"/>, which is
-/// <see cref="FixedOrderSum"/>'s order in slices of <see cref="PortableNetwork.GradientTermValues"/> values.
+/// products added in output order; the loss's terms and gradient as <see cref="Criterion"/> computes them;
+/// every per-sample gradient term summed by <see cref="SumRows"/>, which is <see cref="FixedOrderSum"/>'s
+/// order, in slices of <see cref="PortableNetwork.GradientTermValues"/> values.
 /// Each operation is an IEEE one on single elements, so vectors of any width change no bit.
 /// </summary>
 internal sealed class PortableMlp<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Architecture _architecture;
+    private readonly Criterion _criterion;
     private readonly int[] _widths;               // inputs, hidden..., outputs
     private readonly int[] _weightOffsets, _biasOffsets;
     private readonly int _terms;                  // rows of per-sample terms: every parameter's, then the loss's
@@ -24,9 +26,9 @@ internal sealed class PortableMlp<T>
     private readonly T[] _output, _difference, _termBuffer;
 
     /// <param name="capacity">The most samples a call passes.</param>
-    public PortableMlp(Architecture architecture, int capacity)
+    public PortableMlp(Architecture architecture, Criterion criterion, int capacity)
     {
-        _architecture = architecture;
+        (_architecture, _criterion) = (architecture, criterion);
         _widths = [.. architecture.LayerWidths];
         int layers = _widths.Length - 1;
         (_weightOffsets, _biasOffsets) = (new int[layers], new int[layers]);
@@ -49,18 +51,18 @@ internal sealed class PortableMlp<T>
         _termBuffer = new T[_terms * (int)Math.Min(slice, capacity)];
     }
 
-    /// <summary>The MSE loss on (x, y) (feature-major; n = y's length), returned, and its gradient written to <paramref name="gradient"/> (state_dict order).</summary>
+    /// <summary>The loss on (x, y) (feature-major; n = y's length), returned, and its gradient written to <paramref name="gradient"/> (state_dict order).</summary>
     public T LossAndGradient(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> parameters, Span<T> gradient)
     {
         int n = y.Length, layers = _widths.Length - 1;
         ArgumentOutOfRangeException.ThrowIfGreaterThan(n, _capacity);
         Forward(x, parameters, n, keepDerivatives: true);
-        T twoOverN = T.CreateTruncating(2.0 / n); // mse_loss_backward's norm, a Scalar cast to the dtype
+        var loss = new LossArithmetic(_criterion, n);
         Span<T> difference = _difference.AsSpan(0, n), dzLast = _gradients[layers - 1].AsSpan(0, n);
         for (int j = 0; j < n; j++)
         {
             difference[j] = _output[j] - y[j];
-            dzLast[j] = difference[j] * twoOverN;
+            dzLast[j] = loss.Gradient(difference[j]);
         }
         for (int l = layers - 1; l > 0; l--)
             Backward(l, parameters, n);
@@ -93,18 +95,16 @@ internal sealed class PortableMlp<T>
         return sums[_terms - 1] / T.CreateTruncating(n);
     }
 
-    /// <summary>The MSE loss alone (the validation loss).</summary>
+    /// <summary>The loss alone (the validation loss).</summary>
     public T Loss(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> parameters)
     {
         int n = y.Length;
         ArgumentOutOfRangeException.ThrowIfGreaterThan(n, _capacity);
         Forward(x, parameters, n, keepDerivatives: false);
-        Span<T> squares = _difference.AsSpan(0, n);
+        var loss = new LossArithmetic(_criterion, n);
+        Span<T> terms = _difference.AsSpan(0, n);
         for (int j = 0; j < n; j++)
-        {
-            T d = _output[j] - y[j];
-            squares[j] = d * d;
-        }
+            terms[j] = loss.Term(_output[j] - y[j]);
         Span<T> sum = stackalloc T[1];
         SumRows(_difference, 1, n, sum);
         return sum[0] / T.CreateTruncating(n);
@@ -207,8 +207,50 @@ internal sealed class PortableMlp<T>
             for (int o = 0; o < outputs; o++)
                 dz.Slice(o * n + start, count).CopyTo(_termBuffer.AsSpan(row++ * count, count));
         }
+        var loss = new LossArithmetic(_criterion, n);
         ReadOnlySpan<T> difference = _difference.AsSpan(start, count);
-        Multiply(difference, difference, _termBuffer.AsSpan(row * count, count));
+        Span<T> lossTerms = _termBuffer.AsSpan(row * count, count);
+        for (int j = 0; j < count; j++)
+            lossTerms[j] = loss.Term(difference[j]);
+    }
+
+    /// <summary>
+    /// <see cref="Criterion"/>'s per-sample arithmetic on single values: each term, and d loss / d output, from
+    /// the error d = output − y, with its constants cast to the dtype as libtorch casts a Scalar.
+    /// </summary>
+    private readonly struct LossArithmetic(Criterion criterion, int n)
+    {
+        private readonly T _twoOverN = T.CreateTruncating(2.0 / n), _norm = T.CreateTruncating(1.0 / n);
+        private readonly T _delta = T.CreateTruncating(criterion.Delta), _minusDelta = T.CreateTruncating(-criterion.Delta);
+        private readonly T _half = T.CreateTruncating(0.5), _halfDelta = T.CreateTruncating(0.5 * criterion.Delta);
+
+        public T Term(T d)
+        {
+            if (criterion.Function == LossFunction.Mse)
+                return d * d;
+            T error = T.Abs(d);
+            if (criterion.Function == LossFunction.L1)
+                return error;
+            T quadratic = error * _half * error; // error.mul(half).mul(error)
+            if (criterion.Function == LossFunction.SmoothL1)
+                quadratic /= _delta;
+            T linear = criterion.Function == LossFunction.Huber ? (error - _halfDelta) * _delta : error - _halfDelta;
+            return error < _delta ? quadratic : linear;
+        }
+
+        public T Gradient(T d) => criterion.Function switch
+        {
+            LossFunction.Mse => d * _twoOverN,
+            LossFunction.L1 => Sign(d) * _norm,
+            LossFunction.Huber => Clamp(d) * _norm,
+            _ => T.Abs(d) < _delta ? d * _norm / _delta : Sign(d) * _norm,
+        };
+
+        /// <summary>torch.sign: 1, -1, or 0 (for ±0 and NaN).</summary>
+        private static T Sign(T d) => d > T.Zero ? T.One : d < T.Zero ? -T.One : T.Zero;
+
+        /// <summary>torch.clamp between ∓delta; NaN stays NaN.</summary>
+        private T Clamp(T d) => T.IsNaN(d) ? d : d < _minusDelta ? _minusDelta : d > _delta ? _delta : d;
     }
 
     /// <summary>

@@ -4,18 +4,18 @@ using static TorchSharp.torch;
 namespace AddMlp.Gpu;
 
 /// <summary>
-/// The full-batch step with the portable kernels under MSE, in managed code: the tutorial's Linear(2, 1) by
-/// <see cref="PortableLinear{T}"/>, a network with hidden layers by <see cref="PortableMlp{T}"/>; the run's
+/// The full-batch step with the portable kernels, in managed code: the tutorial's Linear(2, 1) under MSE by
+/// <see cref="PortableLinear{T}"/>, any other network or loss by <see cref="PortableMlp{T}"/>; the run's
 /// training and validation rows held as managed arrays, bound once. An epoch then makes no tensor, where the
-/// tensor kernels made dozens to hundreds; the numbers are the same bits. Minibatches and the other losses
-/// go through <see cref="PortableNetwork"/>.
+/// tensor kernels made dozens to hundreds; the numbers are the same bits. Minibatches go through
+/// <see cref="PortableNetwork"/>.
 /// </summary>
 internal abstract class PortableHostStep : IDisposable
 {
     /// <summary>The step for a run that can take it; null for one that cannot.</summary>
     public static PortableHostStep? For(TrainOptions options, Kernels kernels) =>
-        kernels != Kernels.Portable || options.Loss != LossFunction.Mse ? null
-        : options.DType == DType.Float64 ? new Typed<double>(options.Architecture) : new Typed<float>(options.Architecture);
+        kernels != Kernels.Portable ? null
+        : options.DType == DType.Float64 ? new Typed<double>(options.Architecture, Criterion.Of(options)) : new Typed<float>(options.Architecture, Criterion.Of(options));
 
     /// <summary>Holds the run's rows (feature-major, as <see cref="TrainingSplit"/> lays them out for the portable kernels) as managed arrays, and the parameters' buffers.</summary>
     public abstract void Bind(TrainingSplit data, FlatParameters parameters);
@@ -40,12 +40,12 @@ internal abstract class PortableHostStep : IDisposable
     /// <summary>A 0-dim tensor of the run's dtype holding the loss.</summary>
     protected abstract Tensor Scalar(double loss);
 
-    private sealed class Typed<T>(Architecture architecture) : PortableHostStep
+    private sealed class Typed<T>(Architecture architecture, Criterion criterion) : PortableHostStep
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         private (Tensor Key, T[] X, T[] Y)[] _rows = [];
         private T[] _scratch = [];
-        private PortableMlp<T>? _mlp; // for hidden layers
+        private PortableMlp<T>? _mlp; // for hidden layers, and the losses other than MSE
         private readonly T[] _parameters = new T[architecture.ParameterCount], _gradient = new T[architecture.ParameterCount];
         private HostView<T>? _values, _gradients; // the parameters' buffers: no garbage per step
 
@@ -60,10 +60,10 @@ internal abstract class PortableHostStep : IDisposable
                 ? [(data.X, Values(data.X), Values(data.Y))]
                 : [(data.X, Values(data.X), Values(data.Y)), (data.ValX, Values(data.ValX), Values(data.ValY!))];
             int most = _rows.Max(r => r.Y.Length);
-            if (architecture.IsLinear)
+            if (architecture.IsLinear && criterion.Function == LossFunction.Mse)
                 _scratch = new T[PortableLinear<T>.ScratchLength(most)];
             else
-                _mlp = new PortableMlp<T>(architecture, most);
+                _mlp = new PortableMlp<T>(architecture, criterion, most);
             (_values, _gradients) = (new HostView<T>(parameters.Values), new HostView<T>(parameters.Grad));
         }
 

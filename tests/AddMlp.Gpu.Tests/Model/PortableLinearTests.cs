@@ -68,8 +68,25 @@ public sealed class PortableMlpTests
     [InlineData(new[] { 4 }, Activation.Relu, 3)]
     public void Loss_and_gradient_are_the_tensor_kernels_to_the_bit(int[] hidden, Activation activation, int n)
     {
-        Same<float>(Architecture.Adder(hidden, activation), n, ScalarType.Float32);
-        Same<double>(Architecture.Adder(hidden, activation), n, ScalarType.Float64);
+        Same<float>(Architecture.Adder(hidden, activation), n, ScalarType.Float32, default);
+        Same<double>(Architecture.Adder(hidden, activation), n, ScalarType.Float64, default);
+    }
+
+    [Theory]
+    [InlineData(LossFunction.L1, 1.0, new int[0])]
+    [InlineData(LossFunction.Huber, 0.5, new int[0])]
+    [InlineData(LossFunction.SmoothL1, 0.3, new int[0])]
+    [InlineData(LossFunction.Huber, 1.0, new[] { 8 })]
+    [InlineData(LossFunction.SmoothL1, 2.0, new[] { 6, 4 })]
+    [InlineData(LossFunction.L1, 1.0, new[] { 5 })]
+    public void Every_loss_is_the_tensor_kernels_to_the_bit(LossFunction loss, double delta, int[] hidden)
+    {
+        Architecture architecture = Architecture.Adder(hidden, Activation.Tanh);
+        foreach (int n in new[] { 999, 5000 })
+        {
+            Same<float>(architecture, n, ScalarType.Float32, new Criterion(loss, delta));
+            Same<double>(architecture, n, ScalarType.Float64, new Criterion(loss, delta));
+        }
     }
 
     [Fact]
@@ -82,7 +99,7 @@ public sealed class PortableMlpTests
         Assert.All(result.Losses, loss => Assert.True(double.IsFinite(loss)));
     }
 
-    private static void Same<T>(Architecture architecture, int n, ScalarType dtype)
+    private static void Same<T>(Architecture architecture, int n, ScalarType dtype, Criterion criterion)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         NativeRuntime.EnsureLoaded();
@@ -91,14 +108,14 @@ public sealed class PortableMlpTests
         Tensor x = rand(2, n, dtype: dtype).mul(3).sub(1), y = rand(1, n, dtype: dtype).mul(4);
         var shapes = architecture.Parameters().ToArray();
         Tensor[] parameters = [.. shapes.Select(p => randn(p.Shape, dtype: dtype).mul(0.5))];
-        using var network = new PortableNetwork(architecture, [.. Enumerable.Range(0, shapes.Length / 2).Select(l => (parameters[2 * l].alias(), parameters[2 * l + 1].alias()))]);
+        using var network = new PortableNetwork(architecture, [.. Enumerable.Range(0, shapes.Length / 2).Select(l => (parameters[2 * l].alias(), parameters[2 * l + 1].alias()))], criterion);
         Tensor gradient = zeros(architecture.ParameterCount, dtype: dtype);
         double expectedLoss = network.LossAndGradient(x, y, gradient).ToDouble();
         double expectedValidation = network.Loss(x, y).ToDouble();
         T[] expectedGradient = gradient.data<T>().ToArray();
 
         T[] flat = [.. parameters.SelectMany(p => p.data<T>().ToArray())];
-        var mlp = new PortableMlp<T>(architecture, n);
+        var mlp = new PortableMlp<T>(architecture, criterion, n);
         var actualGradient = new T[flat.Length];
         T loss = mlp.LossAndGradient(x.data<T>().ToArray(), y.data<T>().ToArray(), flat, actualGradient);
         T validation = mlp.Loss(x.data<T>().ToArray(), y.data<T>().ToArray(), flat);
