@@ -280,6 +280,7 @@ internal sealed class PortableMlp<T>
         }
     }
 
+    // Scale and AddScaled are two loops, not one with a flag: the flag would be tested in the step's innermost loop.
     private static void Scale(ReadOnlySpan<T> a, T factor, Span<T> into)
     {
         int j = 0;
