@@ -52,11 +52,12 @@ public sealed class PerformanceTests
     {
         // Managed garbage per epoch is what the GC has to collect over a long run: the per-run records
         // (a few numbers an epoch, kept for the loss curve) and nothing per step worth a collection.
+        // This thread's allocations: the CPU run trains on it, while other tests' threads allocate in the same process.
         long Allocated(int epochs)
         {
-            long before = GC.GetTotalAllocatedBytes(precise: true);
+            long before = GC.GetAllocatedBytesForCurrentThread();
             Trainer.Train(new TrainOptions { Epochs = epochs, Device = DeviceRequest.Cpu, ValFraction = validation ? 0.1 : 0 });
-            return GC.GetTotalAllocatedBytes(precise: true) - before;
+            return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Allocated(20); // warm-up: libtorch, TorchSharp's and the JIT's own
         long perEpoch = (Allocated(12_000) - Allocated(2_000)) / 10_000;
