@@ -277,6 +277,23 @@ public sealed class DataFileTests : IDisposable
         Assert.Empty(report.RootElement.GetProperty("ranges").EnumerateArray());
     }
 
+    [Fact]
+    public void Train_data_reads_parquet_and_records_its_bytes_hash()
+    {
+        WriteParquet("measured.parquet",
+            (new DataField<double>("a"), new double[] { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6 }),
+            (new DataField<double>("b"), new double[] { 1, 2, 3, 4, 5, 6 }),
+            (new DataField<double>("y"), new double[] { 1.1, 2.2, 3.3, 4.4, 5.5, 6.6 }));
+
+        CliResult train = Cli.Run(_dir.Path, "train", "--quiet", "--data", "measured.parquet", "--epochs", "5", "--model", "pq.json");
+
+        Assert.True(train.ExitCode == 0, train.ToString());
+        using JsonDocument model = JsonDocument.Parse(File.ReadAllText(_dir.File("pq.json")));
+        JsonElement data = model.RootElement.GetProperty("training").GetProperty("data");
+        Assert.Equal(6, data.GetProperty("rows").GetInt64());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(_dir.File("measured.parquet")))), data.GetProperty("sha256").GetString());
+    }
+
     [Theory]
     [InlineData("--samples", "100")]
     [InlineData("--range", "0:2")]
@@ -369,6 +386,7 @@ public sealed class DataFileTests : IDisposable
                 {
                     case string[] s: group.WriteAsync(field, s).GetAwaiter().GetResult(); break;
                     case double?[] d: group.WriteAsync<double>(field, (ReadOnlyMemory<double?>)d).GetAwaiter().GetResult(); break;
+                    case double[] d: group.WriteAsync<double>(field, (ReadOnlyMemory<double>)d).GetAwaiter().GetResult(); break;
                     case float?[] f: group.WriteAsync<float>(field, (ReadOnlyMemory<float?>)f).GetAwaiter().GetResult(); break;
                     case float[] f: group.WriteAsync<float>(field, (ReadOnlyMemory<float>)f).GetAwaiter().GetResult(); break;
                     case long[] l: group.WriteAsync<long>(field, (ReadOnlyMemory<long>)l).GetAwaiter().GetResult(); break;
