@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace AddMlp.Gpu;
@@ -32,6 +34,49 @@ internal static class FixedOrderSum
             values = folded;
         }
         return values.cumsum(1).select(1, values.shape[1] - 1);
+    }
+
+    /// <summary>
+    /// The same sums computed on the host, to the bit: <paramref name="values"/> holds <paramref name="rows"/> rows
+    /// of <paramref name="columns"/> values each (overwritten), <paramref name="sums"/> gets each row's sum.
+    /// Each addition is one IEEE operation on single elements, so vectors of any width change no bit.
+    /// </summary>
+    public static void Rows<T>(Span<T> values, int rows, int columns, Span<T> sums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int halvings = Halvings(rows, columns);
+        for (int r = 0; r < rows; r++)
+        {
+            Span<T> row = values.Slice(r * columns, columns);
+            int c = columns;
+            for (int k = 0; k < halvings; k++)
+            {
+                int half = c / 2;
+                AddHalves(row, half);
+                if (c % 2 == 1)
+                    row[0] += row[2 * half];
+                c = half;
+            }
+            double sum = 0; // cumsum's accumulator, rounded once at the end
+            foreach (T v in row[..c])
+                sum += double.CreateTruncating(v);
+            sums[r] = T.CreateTruncating(sum);
+        }
+    }
+
+    /// <summary>Column j plus column j + half, for j below half, in place.</summary>
+    private static void AddHalves<T>(Span<T> row, int half)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            ref T r = ref MemoryMarshal.GetReference(row);
+            for (; j <= half - Vector<T>.Count; j += Vector<T>.Count)
+                (Vector.LoadUnsafe(ref r, (nuint)j) + Vector.LoadUnsafe(ref r, (nuint)(j + half))).StoreUnsafe(ref r, (nuint)j);
+        }
+        for (; j < half; j++)
+            row[j] += row[j + half];
     }
 
     /// <summary>How many times the columns are halved before the sequential pass.</summary>

@@ -51,9 +51,10 @@ internal static class PortableLinear<T>
                 f2[0] += t2;
                 f3[0] += t3;
             }
-            int columns = Halve(4, half, f0, f1, f2, f3);
+            Span<T> rowSums = stackalloc T[4];
+            FixedOrderSum.Rows<T>(scratch[..(4 * half)], 4, half, rowSums); // the halvings after the first, and the sums
             for (int r = 0; r < 4; r++)
-                sums[r] = SumInOrder(scratch.Slice(r * half, columns));
+                sums[r] = double.CreateTruncating(rowSums[r]);
         }
         gradient[0] = T.CreateTruncating(sums[0]);
         gradient[1] = T.CreateTruncating(sums[1]);
@@ -100,9 +101,9 @@ internal static class PortableLinear<T>
                 T d = Difference(x0[n - 1], x1[n - 1], y[n - 1], w0, w1, b);
                 f[0] += d * d;
             }
-            Span<T> none = default;
-            int columns = Halve(1, half, f, none, none, none);
-            sum = SumInOrder(f[..columns]);
+            Span<T> rowSum = stackalloc T[1];
+            FixedOrderSum.Rows<T>(f, 1, half, rowSum);
+            sum = double.CreateTruncating(rowSum[0]);
         }
         return T.CreateTruncating(sum) / T.CreateTruncating(n);
     }
@@ -148,50 +149,6 @@ internal static class PortableLinear<T>
             f2[j] = s2 + t2;
             f3[j] = s3 + t3;
         }
-    }
-
-    /// <summary>
-    /// The rest of <see cref="FixedOrderSum.Rows"/>'s halvings, in place on rows of <paramref name="columns"/>
-    /// values (the first <paramref name="rows"/> of f0..f3): column j plus column j + half, an odd column out
-    /// added to column 0. Returns the columns left.
-    /// </summary>
-    private static int Halve(int rows, int columns, Span<T> f0, Span<T> f1, Span<T> f2, Span<T> f3)
-    {
-        while (columns > 1 && (long)rows * columns > FixedOrderSum.SequentialValues)
-        {
-            int half = columns / 2;
-            for (int r = 0; r < rows; r++)
-            {
-                Span<T> f = r switch { 0 => f0, 1 => f1, 2 => f2, _ => f3 };
-                AddHalves(f, half);
-                if (columns % 2 == 1)
-                    f[0] += f[2 * half];
-            }
-            columns = half;
-        }
-        return columns;
-    }
-
-    private static void AddHalves(Span<T> f, int half)
-    {
-        int j = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            ref T r = ref MemoryMarshal.GetReference(f);
-            for (; j <= half - Vector<T>.Count; j += Vector<T>.Count)
-                (Vector.LoadUnsafe(ref r, (nuint)j) + Vector.LoadUnsafe(ref r, (nuint)(j + half))).StoreUnsafe(ref r, (nuint)j);
-        }
-        for (; j < half; j++)
-            f[j] += f[j + half];
-    }
-
-    /// <summary>cumsum's last value: the values added one after another in double, rounded once.</summary>
-    private static double SumInOrder(ReadOnlySpan<T> values)
-    {
-        double sum = 0;
-        foreach (T v in values)
-            sum += double.CreateTruncating(v);
-        return double.CreateTruncating(T.CreateTruncating(sum));
     }
 
     private static T Difference(T x0, T x1, T y, T w0, T w1, T b)

@@ -9,8 +9,7 @@ namespace AddMlp.Gpu;
 /// ([features, samples]) as it is, and in its order: a Linear layer's products added in input order, then
 /// the bias; ReLU's mask, tanh's and GELU's derivatives from <see cref="PortableMath"/>; the backward pass's
 /// products added in output order; the loss's terms and gradient as <see cref="Criterion"/> computes them;
-/// every per-sample gradient term summed by <see cref="SumRows"/>, which is <see cref="FixedOrderSum"/>'s
-/// order, in slices of <see cref="PortableNetwork.GradientTermValues"/> values.
+/// every per-sample gradient term summed in <see cref="FixedOrderSum"/>'s order, in slices of <see cref="PortableNetwork.GradientTermValues"/> values.
 /// Each operation is an IEEE one on single elements, so vectors of any width change no bit.
 /// </summary>
 internal sealed class PortableMlp<T>
@@ -74,7 +73,7 @@ internal sealed class PortableMlp<T>
         if (n <= sliceLong)
         {
             Terms(x, n, 0, n);
-            SumRows(_termBuffer, _terms, n, sums);
+            FixedOrderSum.Rows<T>(_termBuffer, _terms, n, sums);
         }
         else
         {
@@ -85,11 +84,11 @@ internal sealed class PortableMlp<T>
             {
                 int start = s * slice, count = Math.Min(slice, n - start);
                 Terms(x, n, start, count);
-                SumRows(_termBuffer, _terms, count, partial);
+                FixedOrderSum.Rows<T>(_termBuffer, _terms, count, partial);
                 for (int r = 0; r < _terms; r++)
                     partials[r * slices + s] = partial[r];
             }
-            SumRows(partials, _terms, slices, sums);
+            FixedOrderSum.Rows<T>(partials, _terms, slices, sums);
         }
         sums[..(_terms - 1)].CopyTo(gradient);
         return sums[_terms - 1] / T.CreateTruncating(n);
@@ -106,7 +105,7 @@ internal sealed class PortableMlp<T>
         for (int j = 0; j < n; j++)
             terms[j] = loss.Term(_output[j] - y[j]);
         Span<T> sum = stackalloc T[1];
-        SumRows(_difference, 1, n, sum);
+        FixedOrderSum.Rows<T>(_difference, 1, n, sum);
         return sum[0] / T.CreateTruncating(n);
     }
 
@@ -253,33 +252,6 @@ internal sealed class PortableMlp<T>
         private T Clamp(T d) => T.IsNaN(d) ? d : d < _minusDelta ? _minusDelta : d > _delta ? _delta : d;
     }
 
-    /// <summary>
-    /// <see cref="FixedOrderSum.Rows"/> of <paramref name="rows"/> rows of <paramref name="columns"/> values, in place:
-    /// the columns halved pairwise (an odd one out added to column 0) while rows × columns exceeds its limit, then
-    /// the rest added in order in double, each sum rounded once.
-    /// </summary>
-    internal static void SumRows(T[] values, int rows, int columns, Span<T> sums)
-    {
-        int halvings = FixedOrderSum.Halvings(rows, columns);
-        for (int r = 0; r < rows; r++)
-        {
-            Span<T> row = values.AsSpan(r * columns, columns);
-            int c = columns;
-            for (int k = 0; k < halvings; k++)
-            {
-                int half = c / 2;
-                AddInPlace(row[..half], row.Slice(half, half));
-                if (c % 2 == 1)
-                    row[0] += row[2 * half];
-                c = half;
-            }
-            double sum = 0;
-            foreach (T v in row[..c])
-                sum += double.CreateTruncating(v);
-            sums[r] = T.CreateTruncating(sum);
-        }
-    }
-
     // Scale and AddScaled are two loops, not one with a flag: the flag would be tested in the step's innermost loop.
     private static void Scale(ReadOnlySpan<T> a, T factor, Span<T> into)
     {
@@ -336,19 +308,5 @@ internal sealed class PortableMlp<T>
         }
         for (; j < a.Length; j++)
             into[j] = a[j] * b[j];
-    }
-
-    private static void AddInPlace(Span<T> into, ReadOnlySpan<T> other)
-    {
-        int j = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            ref T ri = ref MemoryMarshal.GetReference(into);
-            ref T ro = ref MemoryMarshal.GetReference(other);
-            for (; j <= into.Length - Vector<T>.Count; j += Vector<T>.Count)
-                (Vector.LoadUnsafe(ref ri, (nuint)j) + Vector.LoadUnsafe(ref ro, (nuint)j)).StoreUnsafe(ref ri, (nuint)j);
-        }
-        for (; j < into.Length; j++)
-            into[j] += other[j];
     }
 }
