@@ -64,13 +64,19 @@ public sealed class ToolAndHelpTests
         string packages = Path.Combine(dir.Path, "packages"), tools = Path.Combine(dir.Path, "tools"), work = Path.Combine(dir.Path, "work");
         Directory.CreateDirectory(work);
 
-        // Without ReadyToRun: what is tested is the packages' layout, the install and the command; compiling
-        // the code ahead of time as well would add half a minute of CI for nothing these checks can see.
-        Run("dotnet", ["pack", Repo.File("src", "AddMlp.Gpu.Cli", "AddMlp.Gpu.Cli.csproj"), "-c", "Release", "-p:TorchBackend=cpu", "-p:PublishReadyToRun=false", "-o", packages, "-nologo", "-v", "q"], Repo.Root);
+        // As docs/tool.md packs it: Native AOT, reusing the compilation scripts/test's build of scripts/addmlp made.
+        Run(Repo.File("scripts", "pack-tool"), ["-o", packages], Repo.Root, ("TorchBackend", "cpu"));
         Assert.Equal(["addmlp.4.1.0.nupkg", "addmlp.linux-x64.4.1.0.nupkg"], Directory.GetFiles(packages).Select(Path.GetFileName).Order());
         using (var tool = System.IO.Compression.ZipFile.OpenRead(Path.Combine(packages, "addmlp.4.1.0.nupkg")))
         using (var readme = new StreamReader(tool.GetEntry("README.md")!.Open()))
             Assert.Equal(File.ReadAllText(Repo.File("docs", "tool.md")), readme.ReadToEnd()); // the feed's page: docs/tool.md
+        using (var platform = System.IO.Compression.ZipFile.OpenRead(Path.Combine(packages, "addmlp.linux-x64.4.1.0.nupkg")))
+        {
+            // The command is the native executable: no managed entry point for `dotnet` to JIT.
+            Assert.NotNull(platform.GetEntry("tools/any/linux-x64/addmlp"));
+            Assert.DoesNotContain(platform.Entries, entry => entry.Name == "addmlp.dll");
+            Assert.NotNull(platform.GetEntry("tools/any/linux-x64/libtorch_cpu.so"));
+        }
         Run("dotnet", ["tool", "install", "addmlp", "--tool-path", tools, "--add-source", packages], dir.Path);
 
         string addmlp = Path.Combine(tools, "addmlp");
@@ -104,11 +110,13 @@ public sealed class ToolAndHelpTests
         Assert.NotNull(package.GetEntry("lib/net10.0/AddMlp.Gpu.dll"));
     }
 
-    private static string Run(string program, string[] args, string workingDirectory)
+    private static string Run(string program, string[] args, string workingDirectory, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in args)
             start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         using var process = Process.Start(start)!;
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();
