@@ -88,6 +88,21 @@ public sealed class ToolAndHelpTests
         Assert.True(File.Exists(Path.Combine(work, "addmlp-model.json")));
     }
 
+    [Theory]
+    [InlineData("--bogus", "unknown argument '--bogus'")]
+    [InlineData("-o", "-o needs a value")]
+    [InlineData("--platforms linux-arm64", "leaves out this machine's platform, linux-x64, which is the one packed here: add it")]
+    public void Pack_tool_refuses_bad_arguments_in_one_line_before_building(string arguments, string message)
+    {
+        using var dir = new TempDir();
+        CliResult result = Cli.RunExe(Repo.File("scripts", "pack-tool"), dir.Path, ["-o", Path.Combine(dir.Path, "packages"), .. arguments.Split(' ')]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assertions.OneLineError(result);
+        Assert.Contains(message, result.StdErr);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path)); // nothing packed, nothing made
+    }
+
     [Fact]
     public void The_library_package_carries_its_readme_and_its_TorchSharp_dependencies()
     {
