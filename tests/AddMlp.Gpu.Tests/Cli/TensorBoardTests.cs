@@ -28,6 +28,21 @@ public sealed class TensorBoardTests : IDisposable
     }
 
     [Fact]
+    public void A_quiet_run_hands_its_epochs_over_at_the_end_and_all_of_them_are_logged()
+    {
+        // --quiet: no log points, so 50,000 epochs' scalars reach the log in one batch when the run is over.
+        CliResult train = Cli.Run(_dir.Path, "train", "--quiet", "--tensorboard", "tb", "--epochs", "50000");
+
+        Assert.True(train.ExitCode == 0, train.ToString());
+        LossCurveDocument curve = LossCurveFile.Load(_dir.File("addmlp-loss.json"));
+        var scalars = TensorBoardEvents.Scalars(_dir.File("tb"));
+        Assert.Equal(["loss", "lr", "weight_error"], scalars.Keys.Order());
+        AssertSeries(curve.Loss, scalars["loss"]);
+        AssertSeries(curve.WeightError!, scalars["weight_error"]);
+        AssertSeries(Enumerable.Repeat(0.1, 50000).ToArray(), scalars["lr"]); // no schedule: the loss curve keeps no lr
+    }
+
+    [Fact]
     public void A_resumed_run_adds_its_epochs_in_a_file_of_its_own_and_the_log_reads_as_one_run()
     {
         Assert.Equal(0, Cli.Run(_dir.Path, "train", "--quiet", "--tensorboard", "tb", "--hidden", "4", "--epochs", "60").ExitCode);
