@@ -19,6 +19,18 @@ public static class FloatText
             : value.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// <see cref="Shortest"/>'s text as UTF-8 into <paramref name="utf8"/> (32 bytes always suffice), for
+    /// writers of many numbers: no string per number.
+    /// </summary>
+    public static bool TryWriteShortest(double value, Span<byte> utf8, out int written)
+    {
+        float single = (float)value;
+        return single == value || !double.IsFinite(value)
+            ? single.TryFormat(utf8, out written, default, CultureInfo.InvariantCulture)
+            : value.TryFormat(utf8, out written, default, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Parses a number written in the invariant culture (1.5, -2, 3e-4, NaN, Infinity).</summary>
     public static bool TryParse(string? text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);

@@ -23,13 +23,14 @@ public static class JsonFile
     /// <summary>Writes a document as one of a command's outputs (<see cref="OutputFiles"/>).</summary>
     public static void Stage<T>(OutputFiles outputs, string path, T document)
     {
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(document, Json.Options.TypeInfo<T>());
-        // Not File.WriteAllBytes: it preallocates, and past a file-size limit (ulimit -f) that fails as an
-        // ArgumentOutOfRangeException; written plainly, it fails as the I/O error it is (EFBIG).
+        // Serialized into the file as it goes, not into memory first (a long run's loss curve is tens of
+        // MB). A plain FileStream, not File.WriteAllBytes: that preallocates, and past a file-size limit
+        // (ulimit -f) fails as an ArgumentOutOfRangeException; written plainly, it fails as the I/O error
+        // it is (EFBIG).
         outputs.Stage(path, temp =>
         {
             using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
-            file.Write(bytes);
+            JsonSerializer.Serialize(file, document, Json.Options.TypeInfo<T>());
         });
     }
 
