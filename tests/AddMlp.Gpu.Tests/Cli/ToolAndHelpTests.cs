@@ -92,6 +92,7 @@ public sealed class ToolAndHelpTests
     [InlineData("--bogus", "unknown argument '--bogus'")]
     [InlineData("-o", "-o needs a value")]
     [InlineData("--platforms linux-arm64", "leaves out this machine's platform, linux-x64, which is the one packed here: add it")]
+    [InlineData("-o /etc/passwd", "-o '/etc/passwd' is a file, not a folder")]
     public void Pack_tool_refuses_bad_arguments_in_one_line_before_building(string arguments, string message)
     {
         using var dir = new TempDir();
