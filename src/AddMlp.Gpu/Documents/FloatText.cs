@@ -11,25 +11,20 @@ namespace AddMlp.Gpu;
 public static class FloatText
 {
     /// <summary>Shortest text that reads back to <paramref name="value"/> (or to the float32 it exactly is); NaN, Infinity, -Infinity as such.</summary>
-    public static string Shortest(double value)
-    {
-        float single = (float)value;
-        return single == value || !double.IsFinite(value)
-            ? single.ToString(CultureInfo.InvariantCulture)
-            : value.ToString(CultureInfo.InvariantCulture);
-    }
+    public static string Shortest(double value) => IsFloat32(value)
+        ? ((float)value).ToString(CultureInfo.InvariantCulture)
+        : value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// <see cref="Shortest"/>'s text as UTF-8 into <paramref name="utf8"/> (32 bytes always suffice), for
     /// writers of many numbers: no string per number.
     /// </summary>
-    public static bool TryWriteShortest(double value, Span<byte> utf8, out int written)
-    {
-        float single = (float)value;
-        return single == value || !double.IsFinite(value)
-            ? single.TryFormat(utf8, out written, default, CultureInfo.InvariantCulture)
-            : value.TryFormat(utf8, out written, default, CultureInfo.InvariantCulture);
-    }
+    public static bool TryWriteShortest(double value, Span<byte> utf8, out int written) => IsFloat32(value)
+        ? ((float)value).TryFormat(utf8, out written, default, CultureInfo.InvariantCulture)
+        : value.TryFormat(utf8, out written, default, CultureInfo.InvariantCulture);
+
+    /// <summary>Written in float32's shortest form: exactly a float32, or NaN or an infinity.</summary>
+    private static bool IsFloat32(double value) => (float)value == value || !double.IsFinite(value);
 
     /// <summary>Parses a number written in the invariant culture (1.5, -2, 3e-4, NaN, Infinity).</summary>
     public static bool TryParse(string? text, out double value) =>

@@ -14,10 +14,27 @@ internal sealed class ShortestDoubleConverter : JsonConverter<double>
 {
     public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadOne(ref reader);
 
-    public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options) =>
-        writer.WriteRawValue(Json(value), skipInputValidation: true);
+    public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+    {
+        Span<byte> text = stackalloc byte[MaxBytes];
+        writer.WriteRawValue(text[..Write(value, text)], skipInputValidation: true);
+    }
 
-    public static string Json(double value) => double.IsFinite(value) ? FloatText.Shortest(value) : $"\"{FloatText.Shortest(value)}\"";
+    /// <summary>The most bytes <see cref="Write(double, Span{byte})"/> takes.</summary>
+    public const int MaxBytes = 34;
+
+    /// <summary>The value's JSON as UTF-8 into <paramref name="into"/> (<see cref="MaxBytes"/> long): its bytes.</summary>
+    public static int Write(double value, Span<byte> into)
+    {
+        bool quoted = !double.IsFinite(value);
+        if (!FloatText.TryWriteShortest(value, quoted ? into[1..] : into, out int written))
+            throw new InvalidOperationException("a double takes at most 32 bytes");
+        if (!quoted)
+            return written;
+        into[0] = (byte)'"';
+        into[written + 1] = (byte)'"';
+        return written + 2;
+    }
 
     public static double ReadOne(ref Utf8JsonReader reader) => reader.TokenType switch
     {
@@ -58,31 +75,17 @@ internal sealed class NumberArrayConverter<T> : JsonConverter<T[]>
         {
             if (i > 0)
                 text.Write(", "u8);
-            Span<byte> number = text.GetSpan(34);
+            Span<byte> number = text.GetSpan(ShortestDoubleConverter.MaxBytes);
             int written = value[i] switch
             {
-                double d => Shortest(d, number),
-                long l => l.TryFormat(number, out int n, default, CultureInfo.InvariantCulture) ? n : throw new InvalidOperationException("a long takes 20 bytes"),
+                double d => ShortestDoubleConverter.Write(d, number),
+                long l => l.TryFormat(number, out int n, default, CultureInfo.InvariantCulture) ? n : throw new InvalidOperationException("a long takes at most 20 bytes"),
                 _ => throw new NotSupportedException(typeof(T).Name),
             };
             text.Advance(written);
         }
         text.Write("]"u8);
         writer.WriteRawValue(text.WrittenSpan, skipInputValidation: true);
-    }
-
-    /// <summary>As <see cref="ShortestDoubleConverter.Json"/> writes it: NaN and the infinities quoted.</summary>
-    private static int Shortest(double value, Span<byte> into)
-    {
-        bool quoted = !double.IsFinite(value);
-        Span<byte> digits = quoted ? into[1..] : into;
-        if (!FloatText.TryWriteShortest(value, digits, out int written))
-            throw new InvalidOperationException("a double takes 32 bytes");
-        if (!quoted)
-            return written;
-        into[0] = (byte)'"';
-        into[written + 1] = (byte)'"';
-        return written + 2;
     }
 
     private static T ReadOne(ref Utf8JsonReader reader)

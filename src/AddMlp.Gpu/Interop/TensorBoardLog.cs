@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Google.Protobuf;
 using Tensorboard;
 using TorchSharp;
-using TorchSharp.Modules;
 using TorchSharp.Utils;
 
 namespace AddMlp.Gpu;
@@ -19,8 +18,9 @@ namespace AddMlp.Gpu;
 /// <remarks>
 /// SummaryWriter.add_scalar opens, appends to and closes the file for every scalar (about 25 µs each
 /// here), slower than the tutorial trains; so a batch's records are framed here, with TorchSharp's
-/// Event and Summary messages and its CRC-32C, and appended through one buffered stream. They are written on a thread
-/// of their own, as PyTorch's SummaryWriter does too: training does not wait for the disk. The event
+/// Event and Summary messages and its CRC-32C, and appended through one buffered stream. They are
+/// written on a thread of their own, as PyTorch's SummaryWriter does too: training does not wait for
+/// the disk. The event
 /// file (events.out.tfevents.TICKS.HOST.PID.N.addmlpRANDOM) is made at the first write, so a run that
 /// stops before its first epoch leaves none; every run, and every resumed part of one, writes a new
 /// file beside the others, which TensorBoard reads as one run.
