@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace AddMlp.Gpu.Tests;
 
 /// <summary>`addmlp lr-find`: the learning-rate range test as fastai and Lightning run it.</summary>
+[Collection(TorchCollection.Name)] // one test runs the finder in this process
 public sealed class LrFindTests : IDisposable
 {
     private readonly TempDir _dir = new();

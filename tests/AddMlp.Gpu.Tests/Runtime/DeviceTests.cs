@@ -3,6 +3,7 @@ using AddMlp.Gpu.Cli;
 namespace AddMlp.Gpu.Tests;
 
 /// <summary>Device resolution on this machine (no GPU, CPU build), and the messages users see (worded by the CLI).</summary>
+[Collection(TorchCollection.Name)] // Devices.Resolve asks libtorch in this process
 public sealed class DeviceTests
 {
     [WithoutCudaFact]
