@@ -11,8 +11,13 @@ namespace AddMlp.Gpu.Tests;
 public sealed class FileSafetyTests : IDisposable
 {
     private readonly TempDir _dir = new();
+    private readonly BackgroundRuns _runs = new();
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _runs.Dispose();
+        _dir.Dispose();
+    }
 
     [Fact]
     public void An_interrupt_before_the_first_epoch_ends_keeps_the_previous_model_and_writes_nothing()
@@ -386,7 +391,7 @@ public sealed class FileSafetyTests : IDisposable
         Assert.Equal(TrainStatus.TimeLimit, ModelFile.Load(_dir.File("addmlp-model.json")).Training!.Outcome.Status);
     }
 
-    private Process Start(params string[] args) => Process.Start(Cli.Start(_dir.Path, args))!;
+    private Process Start(params string[] args) => _runs.Start(Cli.Start(_dir.Path, args));
 
     private (int Exit, string Stderr) ShellWithStderr(string script)
     {

@@ -7,8 +7,13 @@ namespace AddMlp.Gpu.Tests;
 public sealed class InterruptAndDivergenceTests : IDisposable
 {
     private readonly TempDir _dir = new();
+    private readonly BackgroundRuns _runs = new();
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _runs.Dispose();
+        _dir.Dispose();
+    }
 
     [Theory]
     [InlineData("INT")]
@@ -74,7 +79,7 @@ public sealed class InterruptAndDivergenceTests : IDisposable
 
     private Process StartTraining(params string[] args)
     {
-        return Process.Start(Cli.Start(_dir.Path, ["train", .. args]))!;
+        return _runs.Start(Cli.Start(_dir.Path, ["train", .. args]));
     }
 
 

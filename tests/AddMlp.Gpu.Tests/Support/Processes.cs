@@ -28,3 +28,37 @@ public static class Processes
         kill.WaitForExit();
     }
 }
+
+/// <summary>
+/// The addmlp runs a test starts in the background: any still running when the test ends (it failed
+/// before they were stopped) is killed, so that a failed test leaves no run behind to slow the others.
+/// Only the processes started here, recognised by their id and start time, never another that took the id.
+/// </summary>
+public sealed class BackgroundRuns : IDisposable
+{
+    private readonly List<(int Id, DateTime Started)> _started = [];
+
+    public Process Start(ProcessStartInfo start)
+    {
+        Process process = Process.Start(start)!;
+        _started.Add((process.Id, process.StartTime));
+        return process;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (id, started) in _started)
+        {
+            try
+            {
+                using Process process = Process.GetProcessById(id);
+                if (process.StartTime == started && !process.HasExited)
+                    process.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // it has exited (and been reaped) already
+            }
+        }
+    }
+}
